@@ -1,0 +1,43 @@
+"""fungrad: composable function transformations with backpropagation at the centre.
+
+Public API (explicit re-exports only; the implementation lives in ``fungrad._src``).
+"""
+
+from fungrad import numpy  # noqa: E402  (installs array methods on tracers)
+from fungrad._src import primitives as _primitives  # noqa: F401  (registers every primitive's rules)
+from fungrad._src.api import (
+    TracedIR,
+    grad,
+    jvp,
+    linear_transpose,
+    linearize,
+    make_ir,
+    value_and_grad,
+    vjp,
+)
+from fungrad._src.core import (
+    ConcretizationError,
+    FungradError,
+    FungradTypeError,
+    LeakedTracerError,
+    ShapedArray,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConcretizationError",
+    "FungradError",
+    "FungradTypeError",
+    "LeakedTracerError",
+    "ShapedArray",
+    "TracedIR",
+    "grad",
+    "jvp",
+    "linear_transpose",
+    "linearize",
+    "make_ir",
+    "numpy",
+    "value_and_grad",
+    "vjp",
+]

@@ -1,0 +1,344 @@
+"""Automatic differentiation: forward mode (JVP), linearize, and transposition.
+
+Contract. :class:`JVPTrace` carries a (primal, tangent) pair per value and applies each primitive's
+jvp rule with the current trace set to its parent; a tangent may be a symbolic :class:`Zero`, which
+rules must accept and which never reaches the user or the IR. Reverse mode is linearize + transpose:
+:func:`linearize_flat` runs a JVP whose tangents are the inputs of a partially-evaluating
+:class:`~fungrad._src.staging.StagingTrace`, so primal work happens now and exactly the tangent work is
+recorded as a linear IR whose constants are the residuals. :func:`backward_pass` walks that IR in
+reverse, applying each primitive's transpose rule; cotangents accumulate with ``add`` and missing ones
+are zero. A forward pre-pass first evaluates any equation that does not touch a linear input.
+Rules are written with fungrad ops, so every rule is itself differentiable: ``grad(grad(f))``.
+
+Rule signatures (one per kind, the same for every primitive):
+
+* ``jvp_rules[p](primals, tangents, **params) -> (primal_out, tangent_out)``
+* ``transpose_rules[p](ct, *invals, **params) -> sequence of cotangents per input`` where an
+  operand being transposed is an :class:`UndefinedPrimal` and a ``None`` cotangent means zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from fungrad._src import core
+from fungrad._src.core import ShapedArray, Tracer
+from fungrad._src.ir import IR, ClosedIR, Literal, Var
+from fungrad._src.staging import StagingTrace, StagingTracer
+
+jvp_rules: dict[core.Primitive, Callable] = {}
+transpose_rules: dict[core.Primitive, Callable] = {}
+
+
+class Zero:
+    """A symbolic zero tangent or cotangent of the given aval."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    def __repr__(self):
+        return f"Zero({self.aval.str_short()})"
+
+
+class UndefinedPrimal:
+    """Marks the operand a transpose rule is transposing with respect to."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    def __repr__(self):
+        return f"UndefinedPrimal({self.aval.str_short()})"
+
+
+def is_undefined(x) -> bool:
+    return type(x) is UndefinedPrimal
+
+
+class _TangentOps:
+    """The two operations AD itself needs, registered by the primitive families
+    (interpreters never import families): ``add(x, y)`` of equal avals, ``zeros(aval)``."""
+
+    add: Callable | None = None
+    zeros: Callable | None = None
+
+
+tangent_ops = _TangentOps()
+
+
+def add_tangents(x, y):
+    if type(x) is Zero:
+        return y
+    if type(y) is Zero:
+        return x
+    return tangent_ops.add(x, y)
+
+
+def instantiate(t, aval: ShapedArray | None = None):
+    """Turn a symbolic zero into an array of zeros (float0 stays symbolic-free zeros of float0)."""
+    if type(t) is Zero:
+        return tangent_ops.zeros(t.aval if aval is None else aval)
+    return t
+
+
+def zeros_like_aval(aval: ShapedArray):
+    return tangent_ops.zeros(aval)
+
+
+# ----------------------------------------------------------------------------------------------
+# Forward mode
+
+
+class JVPTracer(Tracer):
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, trace: JVPTrace, primal, tangent):
+        self._trace = trace
+        self.primal = primal
+        self.tangent = tangent
+
+    @property
+    def aval(self) -> ShapedArray:
+        return core.get_aval(self.primal)
+
+
+class JVPTrace(core.Trace):
+    def __init__(self, parent=None, name: str = "jvp"):
+        super().__init__(parent)
+        self.name = name
+
+    def process_primitive(self, prim, args, params):
+        primals, tangents, any_tangent = [], [], False
+        for x in args:
+            if type(x) is JVPTracer and x._trace is self:
+                primals.append(x.primal)
+                tangents.append(x.tangent)
+                any_tangent = True
+            else:
+                primals.append(x)
+                tangents.append(None)
+        if not any_tangent:
+            return core.bind_with_parent(self, prim, args, params)
+        rule = jvp_rules.get(prim)
+        if rule is None:
+            raise NotImplementedError(
+                f"[{self.name}] differentiation rule for primitive `{prim.name}` is not implemented"
+            )
+        tangents = [Zero(core.get_aval(p).to_tangent_aval()) if t is None else t for p, t in zip(primals, tangents)]
+        with core.set_current_trace(self.parent):
+            primal_out, tangent_out = rule(primals, tangents, **params)
+        if prim.multiple_results:
+            return [self._box(p, t) for p, t in zip(primal_out, tangent_out)]
+        return self._box(primal_out, tangent_out)
+
+    def _box(self, primal, tangent):
+        return primal if type(tangent) is Zero else JVPTracer(self, primal, tangent)
+
+    def concretize(self, tracer, why):
+        primal = tracer.primal
+        return primal._concrete(why) if isinstance(primal, Tracer) else primal
+
+
+def _unbox(trace, x):
+    if type(x) is JVPTracer and x._trace is trace:
+        return x.primal, x.tangent
+    return x, Zero(core.get_aval(x).to_tangent_aval())
+
+
+def jvp_flat(fun: Callable, primals: Sequence, tangents: Sequence, name: str = "jvp"):
+    """Forward mode over flat lists: returns (primals_out, tangents_out); tangents may be Zero."""
+    trace = JVPTrace(name=name)
+    ins = [p if type(t) is Zero else JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
+    try:
+        with core.set_current_trace(trace):
+            outs = fun(*ins)
+    finally:
+        trace.alive = False
+    pairs = [_unbox(trace, x) for x in outs]
+    return [p for p, _ in pairs], [t for _, t in pairs]
+
+
+# ----------------------------------------------------------------------------------------------
+# Linearize
+
+
+class LinearFunction:
+    """The linear map produced by :func:`linearize_flat`: a linear IR with residuals as constants.
+
+    Outputs whose tangent is identically zero are not in the IR (``out_zero`` marks them).
+    """
+
+    def __init__(self, closed: ClosedIR, in_avals, out_avals, out_zero):
+        self.closed = closed
+        self.in_avals = in_avals
+        self.out_avals = out_avals
+        self.out_zero = out_zero
+
+    def apply(self, tangents: Sequence) -> list:
+        outs = iter(self.closed(*[instantiate(t, a) for t, a in zip(tangents, self.in_avals)]))
+        return [Zero(a) if z else next(outs) for a, z in zip(self.out_avals, self.out_zero)]
+
+    def transpose(self, cts: Sequence) -> list:
+        """Cotangents of the inputs given output cotangents (Zero where nothing flows)."""
+        nonzero = [ct for ct, z in zip(cts, self.out_zero) if not z]
+        return backward_pass(self.closed.ir, self.closed.consts, nonzero)
+
+
+def linearize_flat(fun: Callable, primals: Sequence, name: str = "linearize"):
+    """Run ``fun`` forward now and stage its tangent map: returns (primals_out, LinearFunction)."""
+    staging = StagingTrace(stage_constants=False, name=name)
+    jvp_trace = JVPTrace(parent=staging, name=name)
+    in_avals = [core.get_aval(p).to_tangent_aval() for p in primals]
+    tangents = [staging.new_arg(a) for a in in_avals]
+    ins = [
+        JVPTracer(jvp_trace, p, t) if core.is_differentiable_dtype(a.dtype) else p
+        for p, t, a in zip(primals, tangents, in_avals)
+    ]
+    try:
+        with core.set_current_trace(jvp_trace):
+            outs = fun(*ins)
+        pairs = [_unbox(jvp_trace, x) for x in outs]
+        out_zero = [type(t) is Zero for _, t in pairs]
+        closed = staging.to_closed_ir([t for _, t in pairs if type(t) is not Zero])
+    finally:
+        jvp_trace.alive = staging.alive = False
+    out_avals = [core.get_aval(p).to_tangent_aval() for p, _ in pairs]
+    return [p for p, _ in pairs], LinearFunction(closed, in_avals, out_avals, out_zero)
+
+
+# ----------------------------------------------------------------------------------------------
+# Transposition
+
+
+def backward_pass(ir: IR, consts: Sequence, cts_out: Sequence) -> list:
+    """Transpose the linear ``ir`` (linear in its invars, constant in its constvars).
+
+    Returns one cotangent per invar (``Zero`` where nothing flowed). Equations that do not depend on a
+    linear input are evaluated forward first; the rest are transposed in reverse order.
+    """
+    primal_env: dict[Var, object] = dict(zip(ir.constvars, consts))
+    linear: set[Var] = set(ir.invars)
+    linear_eqns = []
+    for eqn in ir.eqns:
+        if any(type(a) is Var and a in linear for a in eqn.inputs):
+            linear.update(eqn.outputs)
+            linear_eqns.append(eqn)
+        else:
+            vals = [a.value if type(a) is Literal else primal_env[a] for a in eqn.inputs]
+            with core.source_override(eqn.source_info):
+                out = eqn.primitive.bind(*vals, **eqn.params)
+            primal_env.update(zip(eqn.outputs, out if eqn.primitive.multiple_results else [out]))
+
+    ct_env: dict[Var, object] = {}
+
+    def accumulate(v, ct):
+        if type(v) is Var and v in linear and ct is not None and type(ct) is not Zero:
+            ct_env[v] = add_tangents(ct_env[v], ct) if v in ct_env else ct
+
+    for v, ct in zip(ir.outvars, cts_out):
+        accumulate(v, ct)
+    for eqn in reversed(linear_eqns):
+        cts = [ct_env.pop(v, None) for v in eqn.outputs]
+        if all(ct is None for ct in cts):
+            continue
+        cts = [Zero(v.aval) if ct is None else ct for v, ct in zip(eqn.outputs, cts)]
+        invals = [
+            UndefinedPrimal(a.aval)
+            if type(a) is Var and a in linear
+            else (a.value if type(a) is Literal else primal_env[a])
+            for a in eqn.inputs
+        ]
+        rule = transpose_rules.get(eqn.primitive)
+        if rule is None:
+            raise NotImplementedError(f"[vjp] transpose rule for primitive `{eqn.primitive.name}` is not implemented")
+        info = eqn.source_info
+        with core.source_override(info._replace(transposed_from=info) if info is not None else None):
+            cts_in = rule(cts if eqn.primitive.multiple_results else cts[0], *invals, **eqn.params)
+        for a, ct in zip(eqn.inputs, cts_in):
+            accumulate(a, ct)
+    return [ct_env.get(v, Zero(v.aval)) for v in ir.invars]
+
+
+def vjp_flat(fun: Callable, primals: Sequence, name: str = "vjp"):
+    """Returns (primals_out, vjp_fun) where ``vjp_fun(cts_out) -> cts_in`` (Zero where nothing flows)."""
+    primals_out, linear = linearize_flat(fun, primals, name=name)
+    return primals_out, linear.transpose
+
+
+def is_staged_tangent(x) -> bool:
+    return isinstance(x, StagingTracer)
+
+
+# ----------------------------------------------------------------------------------------------
+# Rule families (one-line registration for most primitives)
+
+
+def defjvp(prim: core.Primitive, *per_operand: Callable | None) -> None:
+    """jvp from per-operand derivatives: ``fn(t, ans, *primals, **params)`` gives that operand's term.
+
+    ``None`` marks an operand with no derivative (an integer index, say). Terms of zero tangents are
+    skipped, so symbolic zeros stay symbolic.
+    """
+
+    def rule(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        out = None
+        for fn, t in zip(per_operand, tangents):
+            if fn is None or type(t) is Zero:
+                continue
+            term = fn(t, ans, *primals, **params)
+            out = term if out is None else tangent_ops.add(out, term)
+        return ans, Zero(core.get_aval(ans).to_tangent_aval()) if out is None else out
+
+    jvp_rules[prim] = rule
+
+
+def defjvp_zero(prim: core.Primitive) -> None:
+    """The output does not depend differentiably on the inputs (comparisons, argmax, stop_gradient)."""
+
+    def rule(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        if prim.multiple_results:
+            return ans, [Zero(core.get_aval(a).to_tangent_aval()) for a in ans]
+        return ans, Zero(core.get_aval(ans).to_tangent_aval())
+
+    jvp_rules[prim] = rule
+
+
+def deflinear(prim: core.Primitive, transpose: Callable) -> None:
+    """A primitive linear in all its operands: jvp applies it to the tangents; ``transpose`` given."""
+
+    def rule(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        if all(type(t) is Zero for t in tangents):
+            return ans, Zero(core.get_aval(ans).to_tangent_aval())
+        return ans, prim.bind(*[instantiate(t) for t in tangents], **params)
+
+    jvp_rules[prim] = rule
+    transpose_rules[prim] = transpose
+
+
+def defbilinear(prim: core.Primitive, lhs_transpose: Callable, rhs_transpose: Callable) -> None:
+    """``prim(x, y)`` linear in each operand separately (mul, dot_general).
+
+    ``lhs_transpose(ct, x_undefined, y, **params)`` gives the cotangent of ``x``; likewise for ``y``.
+    """
+    defjvp(
+        prim,
+        lambda t, ans, x, y, **params: prim.bind(t, y, **params),
+        lambda t, ans, x, y, **params: prim.bind(x, t, **params),
+    )
+
+    def transpose(ct, x, y, **params):
+        if type(ct) is Zero:
+            return [None, None]
+        if is_undefined(x) and is_undefined(y):
+            raise NotImplementedError(f"[vjp] {prim.name} is not linear in both operands at once")
+        if is_undefined(x):
+            return [lhs_transpose(ct, x, y, **params), None]
+        return [None, rhs_transpose(ct, x, y, **params)]
+
+    transpose_rules[prim] = transpose

@@ -1,0 +1,520 @@
+"""Core: abstract values, primitives, ``bind``, traces and tracers.
+
+Contract. Every operation in fungrad is a :class:`Primitive` applied with :func:`bind`. ``bind`` hands
+the primitive to the *current trace* (a thread-local), and nothing else decides what happens to it.
+With no transformation active the current trace is the eager :class:`EvalTrace`, which runs the
+primitive's jax.lax lowering on concrete ``jax.Array`` values. Every transformation creates a trace
+with a *parent* (the trace that was current when it started) and an identity of its own. A trace
+recognises its own tracers by identity and treats every other value, concrete or a tracer of some
+enclosing transformation, as a constant. Rules run with the current trace set to the parent, so a
+rule written with fungrad ops is itself transformed by every enclosing transformation. When a
+transformation ends its trace is marked dead; a tracer that escaped and is used later fails loudly,
+naming the transformation and the line that created it.
+
+Abstract values (:class:`ShapedArray`) carry shape, dtype and JAX's weak-type flag. Abstract
+evaluation defaults to running the primitive's lowering under ``jax.eval_shape`` (cached), so output
+shapes, dtypes and weak types match JAX exactly; hot primitives may register a faster rule.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import NamedTuple
+
+import jax
+import numpy as np
+from jax import dtypes as jax_dtypes
+
+# ----------------------------------------------------------------------------------------------
+# Errors
+
+
+class FungradError(Exception):
+    """Base class of fungrad's own errors."""
+
+
+class FungradTypeError(FungradError, TypeError):
+    """A value of the wrong kind, shape or dtype was given to a transformation or primitive."""
+
+
+class ConcretizationError(FungradError, TypeError):
+    """A traced value was used where a concrete Python value is needed (``bool``, ``int``, ``if``)."""
+
+
+class LeakedTracerError(FungradError):
+    """A tracer was used after the transformation that created it had ended."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Source information: which user line created a value or an equation.
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_INTERNAL_DIRS = (
+    _PACKAGE_DIR + os.sep,
+    os.path.dirname(os.path.abspath(jax.__file__)) + os.sep,
+    os.path.dirname(os.path.abspath(__import__("contextlib").__file__)) + os.sep + "contextlib",
+)
+_internal_cache: dict[str, bool] = {}
+
+
+def _is_internal(filename: str) -> bool:
+    hit = _internal_cache.get(filename)
+    if hit is None:
+        path = os.path.abspath(filename)
+        is_test_of_fungrad = os.sep + "tests" + os.sep in path
+        hit = path.startswith(_INTERNAL_DIRS) and not is_test_of_fungrad
+        _internal_cache[filename] = hit
+    return hit
+
+
+class SourceInfo(NamedTuple):
+    """Where a value or equation came from in the user's program.
+
+    ``transposed_from`` is set on equations of a backward pass: it is the source of the forward
+    equation whose transpose produced them.
+    """
+
+    filename: str
+    lineno: int
+    function: str
+    transposed_from: SourceInfo | None = None
+
+    def __str__(self) -> str:
+        where = f"{os.path.basename(self.filename)}:{self.lineno} ({self.function})"
+        return f"{where} [transposed]" if self.transposed_from is not None else where
+
+
+class _SourceOverride(threading.local):
+    info: SourceInfo | None = None
+
+
+_source_override = _SourceOverride()
+
+
+def user_source_info() -> SourceInfo | None:
+    """The innermost stack frame outside fungrad and JAX (or the active override)."""
+    if _source_override.info is not None:
+        return _source_override.info
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if not _is_internal(code.co_filename):
+            return SourceInfo(code.co_filename, frame.f_lineno, code.co_name)
+        frame = frame.f_back
+    return None
+
+
+class source_override:
+    """Context manager: attribute every equation created inside to ``info`` (used by backward passes)."""
+
+    __slots__ = ("info", "saved")
+
+    def __init__(self, info: SourceInfo | None):
+        self.info = info
+
+    def __enter__(self):
+        self.saved = _source_override.info
+        _source_override.info = self.info
+
+    def __exit__(self, *exc):
+        _source_override.info = self.saved
+
+
+# ----------------------------------------------------------------------------------------------
+# Abstract values
+
+
+class ShapedArray:
+    """The abstract value of an array: shape, dtype and JAX's weak-type flag."""
+
+    __slots__ = ("shape", "dtype", "weak_type", "_hash")
+
+    def __init__(self, shape, dtype, weak_type: bool = False):
+        self.shape = tuple(int(d) for d in shape)
+        self.dtype = np.dtype(dtype)
+        self.weak_type = bool(weak_type)
+        self._hash = hash((self.shape, self.dtype, self.weak_type))
+
+    ndim = property(lambda self: len(self.shape))
+    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, ShapedArray)
+            and self.shape == other.shape
+            and self.dtype == other.dtype
+            and self.weak_type == other.weak_type
+        )
+
+    def __hash__(self):
+        return self._hash
+
+    def update_shape(self, shape) -> ShapedArray:
+        return ShapedArray(shape, self.dtype, self.weak_type)
+
+    def strip_weak_type(self) -> ShapedArray:
+        return ShapedArray(self.shape, self.dtype, False) if self.weak_type else self
+
+    def to_tangent_aval(self) -> ShapedArray:
+        """Tangents of integer and boolean values live in JAX's ``float0`` (they are always zero)."""
+        if is_differentiable_dtype(self.dtype):
+            return self
+        return ShapedArray(self.shape, jax_dtypes.float0, False)
+
+    def to_struct(self) -> jax.ShapeDtypeStruct:
+        return jax.ShapeDtypeStruct(self.shape, self.dtype, weak_type=self.weak_type)
+
+    def str_short(self) -> str:
+        name = short_dtype_name(self.dtype)
+        return f"{name}[{','.join(map(str, self.shape))}]"
+
+    def __repr__(self):
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapedArray({self.shape}, {self.dtype.name}{weak})"
+
+
+def short_dtype_name(dtype) -> str:
+    dtype = np.dtype(dtype)
+    if dtype == jax_dtypes.float0:
+        return "float0"
+    if dtype == np.bool_:
+        return "bool"
+    return dtype.name.replace("float", "f").replace("uint", "u").replace("int", "i").replace("complex", "c")
+
+
+def is_differentiable_dtype(dtype) -> bool:
+    dtype = np.dtype(dtype)
+    return np.issubdtype(dtype, np.inexact) or dtype == jax_dtypes.bfloat16
+
+
+_PYTHON_SCALARS = (bool, int, float, complex)
+_PYTHON_SCALAR_DTYPES = {int: np.int64, float: np.float64, complex: np.complex128}
+
+
+def is_array_like(x) -> bool:
+    """True for the values fungrad accepts as arrays."""
+    return (
+        isinstance(x, (Tracer, jax.Array, np.ndarray, np.generic))
+        or type(x) in _PYTHON_SCALARS
+        or isinstance(x, _PYTHON_SCALARS)
+    )
+
+
+def get_aval(x) -> ShapedArray:
+    """The abstract value of a tracer or concrete value (Python scalars are weakly typed)."""
+    if isinstance(x, Tracer):
+        return x.aval
+    if isinstance(x, jax.Array):
+        return ShapedArray(x.shape, x.dtype, x.weak_type)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return ShapedArray(x.shape, jax_dtypes.canonicalize_dtype(x.dtype), False)
+    if isinstance(x, _PYTHON_SCALARS):
+        if isinstance(x, bool):
+            return ShapedArray((), np.bool_, False)
+        return ShapedArray((), jax_dtypes.canonicalize_dtype(_PYTHON_SCALAR_DTYPES[type(x)]), True)
+    raise FungradTypeError(
+        f"value of type {type(x).__name__} is not an array; fungrad takes jax/NumPy arrays, "
+        "Python scalars, and pytrees (tuples, lists, dicts) of them"
+    )
+
+
+def as_concrete(x) -> jax.Array:
+    """Convert a concrete value (NumPy array, Python scalar) to a ``jax.Array``; tracers pass through."""
+    if isinstance(x, (Tracer, jax.Array)):
+        return x
+    get_aval(x)  # raises the friendly error for non-arrays
+    return jax.numpy.asarray(x)
+
+
+# ----------------------------------------------------------------------------------------------
+# Primitives and rule tables owned by this module
+
+abstract_eval_rules: dict[Primitive, Callable] = {}
+lowering_rules: dict[Primitive, Callable] = {}
+
+
+class Primitive:
+    """A named operation. Arrays are positional operands, static metadata are keyword params."""
+
+    __slots__ = ("name", "multiple_results", "__weakref__")
+
+    def __init__(self, name: str, multiple_results: bool = False):
+        self.name = name
+        self.multiple_results = multiple_results
+
+    def bind(self, *args, **params):
+        return bind(self, *args, **params)
+
+    def __repr__(self):
+        return self.name
+
+
+def def_lowering(prim: Primitive, rule: Callable) -> None:
+    """Register how ``prim`` runs on jax values (``rule(*arrays, **params)``, written with jax.lax)."""
+    lowering_rules[prim] = rule
+
+
+def def_abstract_eval(prim: Primitive, rule: Callable) -> None:
+    abstract_eval_rules[prim] = rule
+
+
+_shape_cache: dict = {}
+
+
+def abstract_eval(prim: Primitive, avals, params) -> ShapedArray | list[ShapedArray]:
+    """Output aval(s) of ``prim`` for input ``avals`` (a registered rule, else eval_shape of the lowering)."""
+    rule = abstract_eval_rules.get(prim)
+    if rule is not None:
+        return rule(*avals, **params)
+    try:
+        key = (prim, tuple(avals), tuple(sorted(params.items())))
+        hash(key)
+    except TypeError:
+        key = None
+    out = _shape_cache.get(key) if key is not None else None
+    if out is None:
+        out = _eval_shape(prim, avals, params)
+        if key is not None:
+            _shape_cache[key] = out
+    return out
+
+
+def _eval_shape(prim, avals, params):
+    lower = lowering_rules[prim]
+    try:
+        out = jax.eval_shape(lambda *xs: lower(*xs, **params), *[a.to_struct() for a in avals])
+    except (TypeError, ValueError) as err:
+        shapes = ", ".join(a.str_short() for a in avals)
+        raise FungradTypeError(f"{prim.name}: invalid operands ({shapes}) with params {params}: {err}") from None
+    as_aval = lambda s: ShapedArray(s.shape, s.dtype, s.weak_type)  # noqa: E731
+    return [as_aval(s) for s in out] if prim.multiple_results else as_aval(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# Traces and the current-trace context
+
+
+class _TraceState(threading.local):
+    def __init__(self):
+        self.trace: Trace = EVAL_TRACE
+
+
+class Trace:
+    """A transformation in progress. Subclasses implement ``process_primitive``.
+
+    ``parent`` is the trace that was current when this one started; rules run with the current trace
+    set to the parent. ``name`` (e.g. ``"grad"``) is used in error messages, ``origin`` is the user
+    line that started the transformation.
+    """
+
+    name = "trace"
+
+    def __init__(self, parent: Trace | None = None):
+        self.parent = current_trace() if parent is None else parent
+        self.alive = True
+        self.origin = user_source_info()
+
+    def process_primitive(self, prim: Primitive, args, params):
+        raise NotImplementedError
+
+    def process_call(self, prim: Primitive, args, params):
+        """Higher-order primitives (``jit``) may be handled specially; default to the primitive path."""
+        return self.process_primitive(prim, args, params)
+
+    def is_own(self, x) -> bool:
+        return isinstance(x, Tracer) and x._trace is self
+
+    def concretize(self, tracer: Tracer, why: str):
+        raise ConcretizationError(
+            f"[{self.name}] {why} needs a concrete value, but the value is traced by `{self.name}` "
+            f"(aval {tracer.aval.str_short()})."
+        )
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.name} started at {self.origin}>"
+
+
+class EvalTrace(Trace):
+    """Eager evaluation: run the primitive's lowering on concrete jax arrays (compiled per primitive)."""
+
+    name = "eval"
+
+    def __init__(self):
+        self.parent = None
+        self.alive = True
+        self.origin = None
+
+    def process_primitive(self, prim, args, params):
+        for x in args:
+            if isinstance(x, Tracer):
+                raise_leaked(x, prim)
+        return eager_impl(prim, params)(*args)
+
+
+_eager_cache: dict = {}
+
+
+def eager_impl(prim: Primitive, params: dict) -> Callable:
+    """A ``jax.jit``-compiled lowering of ``prim`` with ``params`` baked in (cached).
+
+    Compiling single primitives makes eager dispatch several times cheaper than calling jax.lax
+    op by op; the cache key is the primitive and its (hashable) params.
+    """
+    try:
+        key = (prim, tuple(sorted(params.items())))
+        fn = _eager_cache.get(key)
+    except TypeError:
+        key, fn = None, None
+    if fn is None:
+        lower = lowering_rules.get(prim)
+        if lower is None:
+            raise NotImplementedError(f"primitive {prim.name} has no lowering rule")
+        fn = jax.jit(lambda *xs: lower(*xs, **params))
+        if key is not None:
+            _eager_cache[key] = fn
+    return fn
+
+
+EVAL_TRACE = EvalTrace()
+_state = _TraceState()
+
+
+def current_trace() -> Trace:
+    return _state.trace
+
+
+class set_current_trace:
+    """Context manager that makes ``trace`` current (rules run under their trace's parent)."""
+
+    __slots__ = ("trace", "saved")
+
+    def __init__(self, trace: Trace):
+        self.trace = trace
+
+    def __enter__(self):
+        self.saved = _state.trace
+        _state.trace = self.trace
+
+    def __exit__(self, *exc):
+        _state.trace = self.saved
+
+
+def bind(prim: Primitive, *args, **params):
+    """Apply ``prim`` to ``args`` under the current trace: the single entry point of every operation."""
+    return _state.trace.process_primitive(prim, args, params)
+
+
+def bind_with_parent(trace: Trace, prim: Primitive, args, params):
+    """Apply ``prim`` under ``trace``'s parent (how a trace forwards values that are not its own)."""
+    saved = _state.trace
+    _state.trace = trace.parent
+    try:
+        return trace.parent.process_primitive(prim, args, params)
+    finally:
+        _state.trace = saved
+
+
+def raise_leaked(tracer: Tracer, prim: Primitive | None = None):
+    trace = tracer._trace
+    what = f" by primitive `{prim.name}`" if prim is not None else ""
+    created = getattr(tracer, "created_at", None)
+    raise LeakedTracerError(
+        f"[{trace.name}] a tracer was used{what} after its `{trace.name}` transformation ended "
+        f"(that transformation started at {trace.origin}"
+        + (f"; the tracer was created at {created}" if created is not None else "")
+        + "). Tracers are only valid inside the function being transformed: return values out of "
+        "it instead of storing them in globals or closures."
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Tracers
+
+
+class Tracer:
+    """A value being traced by a transformation. Behaves like an array: operators, ``.shape``, ...
+
+    Operator methods are installed by ``fungrad.numpy`` (which owns NumPy semantics); core only knows
+    the abstract value and how to ask the trace for a concrete value.
+    """
+
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+    __array_ufunc__ = None  # make NumPy defer to our reflected operators
+
+    @property
+    def aval(self) -> ShapedArray:
+        raise NotImplementedError
+
+    shape = property(lambda self: self.aval.shape)
+    dtype = property(lambda self: self.aval.dtype)
+    ndim = property(lambda self: self.aval.ndim)
+    size = property(lambda self: self.aval.size)
+    weak_type = property(lambda self: self.aval.weak_type)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d array")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+    def _concrete(self, why: str):
+        if not self._trace.alive:
+            raise_leaked(self)
+        return self._trace.concretize(self, why)
+
+    def __bool__(self):
+        return bool(self._concrete("bool() (e.g. a Python `if` or `while` on an array)"))
+
+    def __int__(self):
+        return int(self._concrete("int()"))
+
+    def __float__(self):
+        return float(self._concrete("float()"))
+
+    def __complex__(self):
+        return complex(self._concrete("complex()"))
+
+    def __index__(self):
+        return int(self._concrete("use as an index (__index__)"))
+
+    def __array__(self, dtype=None, copy=None):
+        value = np.asarray(self._concrete("conversion to a NumPy array"))
+        return value if dtype is None else value.astype(dtype)
+
+    def __hash__(self):
+        raise TypeError("fungrad tracers are unhashable (like jax arrays)")
+
+    def __repr__(self):
+        return f"{type(self).__name__}<{self.aval.str_short()}, {self._trace.name}>"
+
+    def __format__(self, spec):
+        return repr(self)
+
+
+def to_concrete_value(x):
+    """The concrete value behind ``x`` (raising a ConcretizationError for staged values)."""
+    while isinstance(x, Tracer):
+        x = x._concrete("a concrete value")
+    return x
+
+
+def weak_to_python_type(aval: ShapedArray):
+    """The Python type JAX's promotion uses for a weakly typed aval (``float`` for weak f32)."""
+    if not aval.weak_type:
+        return aval.dtype
+    kind = aval.dtype.kind
+    return {"b": bool, "i": int, "u": int, "f": float, "c": complex}.get(kind, aval.dtype)
+
+
+def result_type(*avals: ShapedArray) -> tuple[np.dtype, bool]:
+    """JAX's type promotion over avals: returns (dtype, weak_type)."""
+    dtype, weak = jax_dtypes.result_type(*(weak_to_python_type(a) for a in avals), return_weak_type_flag=True)
+    return np.dtype(dtype), bool(weak)

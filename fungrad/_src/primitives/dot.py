@@ -1,0 +1,103 @@
+"""dot_general: tensor contraction with batch dimensions (matmul, einsum-style products).
+
+``dimension_numbers = ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))``. The result's axes are
+the batch axes, then lhs's free axes, then rhs's free axes, each in operand order. The operation is
+bilinear; the transpose with respect to one operand contracts the cotangent with the other operand
+over the other operand's free axes, then permutes the result into the operand's axis order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from jax import lax
+
+from fungrad._src import ad, batching
+from fungrad._src.batching import move_to
+from fungrad._src.core import Primitive, bind, def_lowering, get_aval
+from fungrad._src.primitives import elementwise as ew
+from fungrad._src.primitives import shape
+
+dot_general_p = Primitive("dot_general")
+def_lowering(
+    dot_general_p,
+    lambda x, y, *, dimension_numbers, preferred_element_type: lax.dot_general(
+        x, y, dimension_numbers, preferred_element_type=preferred_element_type
+    ),
+)
+
+
+def dot_general(x, y, dimension_numbers, preferred_element_type=None):
+    (lc, rc), (lb, rb) = dimension_numbers
+    dims = ((tuple(map(int, lc)), tuple(map(int, rc))), (tuple(map(int, lb)), tuple(map(int, rb))))
+    pet = None if preferred_element_type is None else np.dtype(preferred_element_type)
+    return bind(dot_general_p, x, y, dimension_numbers=dims, preferred_element_type=pet)
+
+
+def _free(ndim: int, *used) -> list[int]:
+    taken = {a for group in used for a in group}
+    return [a for a in range(ndim) if a not in taken]
+
+
+def _transpose_operand(ct, other, operand_ndim, operand_dtype, dims, ct_free, other_free):
+    """Cotangent of one operand: contract ``ct``'s axes of ``other``'s free dims with ``other``."""
+    (own_contract, other_contract), (own_batch, other_batch) = dims
+    nb = len(own_batch)
+    own_free = _free(operand_ndim, own_contract, own_batch)
+    # Contract the ct axes belonging to `other`'s free dims; keep batch axes batched.
+    ct_other_axes = tuple(ct_free)
+    result = dot_general(
+        ct,
+        other,
+        ((ct_other_axes, tuple(other_free)), (tuple(range(nb)), tuple(other_batch))),
+        preferred_element_type=operand_dtype,
+    )
+    # result axes: batch, ct's remaining (own free) axes, other's remaining axes (= other_contract
+    # sorted by other's axis order), which correspond to own_contract.
+    other_rest = sorted(other_contract)
+    contract_for = [own_contract[list(other_contract).index(a)] for a in other_rest]
+    result_axes = [*own_batch, *own_free, *contract_for]
+    result = shape.transpose(result, np.argsort(result_axes))
+    return ew.convert_element_type(result, operand_dtype)
+
+
+def _dot_lhs_transpose(ct, x, y, *, dimension_numbers, preferred_element_type):
+    (lc, rc), (lb, rb) = dimension_numbers
+    x_ndim, y_ndim = x.aval.ndim, get_aval(y).ndim
+    nb, nfx = len(lb), len(_free(x_ndim, lc, lb))
+    nfy = len(_free(y_ndim, rc, rb))
+    ct_free = range(nb + nfx, nb + nfx + nfy)
+    return _transpose_operand(ct, y, x_ndim, x.aval.dtype, ((lc, rc), (lb, rb)), ct_free, _free(y_ndim, rc, rb))
+
+
+def _dot_rhs_transpose(ct, x, y, *, dimension_numbers, preferred_element_type):
+    (lc, rc), (lb, rb) = dimension_numbers
+    x_ndim, y_ndim = get_aval(x).ndim, y.aval.ndim
+    nb, nfx = len(lb), len(_free(x_ndim, lc, lb))
+    ct_free = range(nb, nb + nfx)
+    return _transpose_operand(ct, x, y_ndim, y.aval.dtype, ((rc, lc), (rb, lb)), ct_free, _free(x_ndim, lc, lb))
+
+
+ad.defbilinear(dot_general_p, _dot_lhs_transpose, _dot_rhs_transpose)
+
+
+def _dot_general_batch(args, dims, *, dimension_numbers, preferred_element_type):
+    (x, y), (dx, dy) = args, dims
+    (lc, rc), (lb, rb) = dimension_numbers
+    shift = lambda axes: tuple(a + 1 for a in axes)  # noqa: E731
+    if dx is not None and dy is not None:
+        # Both batched: the vmap axis becomes a new leading batch dimension of the contraction.
+        x, y = move_to(x, dx, 0, 0), move_to(y, dy, 0, 0)
+        new = ((shift(lc), shift(rc)), ((0, *shift(lb)), (0, *shift(rb))))
+        return dot_general(x, y, new, preferred_element_type), 0
+    if dx is not None:
+        # Only lhs batched: the vmap axis is lhs's first free axis, so it lands right after the batch axes.
+        x = move_to(x, dx, 0, 0)
+        new = ((shift(lc), rc), (shift(lb), rb))
+        return dot_general(x, y, new, preferred_element_type), len(lb)
+    y = move_to(y, dy, 0, 0)
+    new = ((lc, shift(rc)), (lb, shift(rb)))
+    nfx = len(_free(get_aval(x).ndim, lc, lb))
+    return dot_general(x, y, new, preferred_element_type), len(lb) + nfx
+
+
+batching.batching_rules[dot_general_p] = _dot_general_batch

@@ -1,0 +1,467 @@
+"""Elementwise primitives: arithmetic, transcendental functions, comparisons, select, casts.
+
+At this level operands of an n-ary primitive have equal dtypes and equal shapes, except that a
+*concrete* scalar may stand beside an array (as in jax.lax: ``mul x 2.0``); ``fungrad.numpy`` does
+NumPy broadcasting and JAX's dtype promotion before binding. Rules build constants with
+:func:`scalar` (a 0-d constant) or :func:`scalar_like` (full shape, where a case of ``select_n``
+needs it). Each primitive is a few lines: the primitive, its wrapper, lowering, jvp, transpose if
+linear, batching.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from jax import lax
+from jax._src.lax.lax import _convert_element_type as _lax_convert
+
+from fungrad._src import ad, batching, core
+from fungrad._src.ad import Zero, defjvp, defjvp_zero, deflinear, is_undefined
+from fungrad._src.core import Primitive, bind, def_lowering
+
+
+def _unary(name: str, lowering, jvp=None) -> Primitive:
+    """A one-operand elementwise primitive: lowering, optional jvp term, batching applies it as is."""
+    prim = Primitive(name)
+    def_lowering(prim, lowering)
+    if jvp is not None:
+        defjvp(prim, jvp)
+    batching.batching_rules[prim] = batching.vectorized_rule(prim)
+    return prim
+
+
+def _nary(name: str, lowering, *jvps) -> Primitive:
+    """An n-ary elementwise primitive over equal shapes: batching aligns batch dims."""
+    prim = Primitive(name)
+    def_lowering(prim, lowering)
+    if jvps:
+        defjvp(prim, *jvps)
+    batching.batching_rules[prim] = batching.broadcasting_rule(prim)
+    return prim
+
+
+def full_like_aval(value, aval: core.ShapedArray):
+    """An array of ``value`` with ``aval``'s shape and dtype (built from a scalar, so it stages as one op)."""
+    from fungrad._src.primitives import shape  # shape imports this module at load time
+
+    scalar = np.array(value, dtype=aval.dtype)
+    return shape.broadcast_in_dim(scalar, aval.shape, ())
+
+
+def scalar_like(value, x):
+    """``value`` as an array of ``x``'s shape and dtype."""
+    return full_like_aval(value, core.get_aval(x))
+
+
+def scalar(value, x):
+    """``value`` as a 0-d constant of ``x``'s dtype (binary primitives broadcast it)."""
+    return np.array(value, dtype=core.get_aval(x).dtype)
+
+
+def unbroadcast(ct, aval: core.ShapedArray):
+    """Sum a cotangent down to a scalar operand's shape (operands may be scalars beside arrays)."""
+    from fungrad._src.primitives import reductions
+
+    ct_shape = core.get_aval(ct).shape
+    if ct_shape == aval.shape:
+        return ct
+    return reductions.reduce_sum(ct, tuple(range(len(ct_shape))))
+
+
+# ---- linear arithmetic ---------------------------------------------------------------------------
+
+add_p = _nary("add", lax.add)
+sub_p = _nary("sub", lax.sub)
+neg_p = _unary("neg", lax.neg)
+
+
+def add(x, y):
+    return bind(add_p, x, y)
+
+
+def sub(x, y):
+    return bind(sub_p, x, y)
+
+
+def neg(x):
+    return bind(neg_p, x)
+
+
+def _keep_linear(ct, operands):
+    return [unbroadcast(ct, x.aval) if is_undefined(x) else None for x in operands]
+
+
+deflinear(add_p, lambda ct, x, y: _keep_linear(ct, (x, y)))
+
+
+def _sub_transpose(ct, x, y):
+    return [
+        unbroadcast(ct, x.aval) if is_undefined(x) else None,
+        unbroadcast(neg(ct), y.aval) if is_undefined(y) else None,
+    ]
+
+
+deflinear(sub_p, _sub_transpose)
+deflinear(neg_p, lambda ct, x: [neg(ct)])
+
+
+def _add_jvp(primals, tangents):
+    # Linear, but a zero tangent on one side must not be instantiated: pass the other through.
+    x, y = primals
+    tx, ty = tangents
+    ans = add(x, y)
+    if type(tx) is Zero and type(ty) is Zero:
+        return ans, Zero(core.get_aval(ans).to_tangent_aval())
+    return ans, tx if type(ty) is Zero else ty if type(tx) is Zero else add(tx, ty)
+
+
+def _sub_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    ans = sub(x, y)
+    if type(ty) is Zero:
+        return ans, tx
+    return ans, neg(ty) if type(tx) is Zero else sub(tx, ty)
+
+
+ad.jvp_rules[add_p] = _add_jvp
+ad.jvp_rules[sub_p] = _sub_jvp
+
+# ---- bilinear and rational -----------------------------------------------------------------------
+
+mul_p = _nary("mul", lax.mul)
+div_p = _nary("div", lax.div)
+
+
+def mul(x, y):
+    return bind(mul_p, x, y)
+
+
+def div(x, y):
+    return bind(div_p, x, y)
+
+
+ad.defbilinear(
+    mul_p, lambda ct, x, y: unbroadcast(mul(ct, y), x.aval), lambda ct, x, y: unbroadcast(mul(x, ct), y.aval)
+)
+# d(x/y) = dx/y - dy * (x/y)/y
+defjvp(div_p, lambda t, ans, x, y: div(t, y), lambda t, ans, x, y: neg(mul(t, div(ans, y))))
+
+
+def _div_transpose(ct, x, y):
+    if is_undefined(y):
+        raise NotImplementedError("[vjp] div is only linear in its numerator")
+    return [None if type(ct) is Zero else unbroadcast(div(ct, y), x.aval), None]
+
+
+ad.transpose_rules[div_p] = _div_transpose
+
+# ---- rem: remainder with the sign of the dividend (C's fmod) ------------------------------------------
+
+rem_p = _nary("rem", lax.rem)
+
+
+def rem(x, y):
+    return bind(rem_p, x, y)
+
+
+# rem(x, y) = x - y * trunc(x / y): d/dx = 1, d/dy = -trunc(x / y)
+defjvp(rem_p, lambda t, ans, x, y: t, lambda t, ans, x, y: neg(mul(t, _trunc(div(x, y)))))
+
+
+def _trunc(x):
+    return mul(sign(x), floor(abs(x)))
+
+
+# ---- max, min: ties split the derivative evenly, as in JAX ---------------------------------------
+
+max_p = _nary("max", lax.max)
+min_p = _nary("min", lax.min)
+
+
+def maximum(x, y):
+    return bind(max_p, x, y)
+
+
+def minimum(x, y):
+    return bind(min_p, x, y)
+
+
+def _select_weight(pick, x, y):
+    """1 where ``pick(x, y)``, 1/2 at ties, else 0: the share of the derivative ``x`` receives."""
+    tie = eq(x, y)
+    one, half, zero = (
+        full_like_aval(v, core.get_aval(x).update_shape(core.get_aval(tie).shape)) for v in (1.0, 0.5, 0.0)
+    )
+    return select_n(tie, select_n(pick(x, y), zero, one), half)
+
+
+defjvp(
+    max_p,
+    lambda t, ans, x, y: mul(t, _select_weight(gt, x, y)),
+    lambda t, ans, x, y: mul(t, _select_weight(gt, y, x)),
+)
+defjvp(
+    min_p,
+    lambda t, ans, x, y: mul(t, _select_weight(lt, x, y)),
+    lambda t, ans, x, y: mul(t, _select_weight(lt, y, x)),
+)
+
+# ---- powers ------------------------------------------------------------------------------------
+
+pow_p = _nary("pow", lax.pow)
+integer_pow_p = _unary("integer_pow", lambda x, *, y: lax.integer_pow(x, y))
+
+
+def pow(x, y):  # noqa: A001 - mirrors lax.pow
+    return bind(pow_p, x, y)
+
+
+def integer_pow(x, y: int):
+    return bind(integer_pow_p, x, y=int(y))
+
+
+def _pow_jvp_base(t, ans, x, y):
+    # d/dx x^y = y * x^(y-1); at y == 0 the derivative is 0 even where x^(y-1) is inf (x == 0).
+    safe = select_n(eq(y, scalar(0, y)), mul(y, pow(x, sub(y, scalar(1, y)))), scalar_like(0, ans))
+    return mul(t, safe)
+
+
+def _pow_jvp_exponent(t, ans, x, y):
+    # d/dy x^y = x^y * log(x); defined as 0 at x == 0 (JAX's convention, keeps 0^y finite).
+    log_x = log(select_n(eq(x, scalar(0, x)), x, scalar_like(1, x)))
+    return mul(t, mul(ans, log_x))
+
+
+defjvp(pow_p, _pow_jvp_base, _pow_jvp_exponent)
+
+
+def _integer_pow_jvp(t, ans, x, *, y):
+    # d/dx x^n = n x^(n-1)
+    if y == 0:
+        return mul(t, scalar(0, x))
+    if y == 1:
+        return t
+    power = x if y == 2 else integer_pow(x, y - 1)
+    return mul(t, mul(scalar(y, x), power))
+
+
+defjvp(integer_pow_p, _integer_pow_jvp)
+
+# ---- transcendental ------------------------------------------------------------------------------
+
+exp_p = _unary("exp", lax.exp, lambda t, ans, x: mul(t, ans))
+log_p = _unary("log", lax.log, lambda t, ans, x: div(t, x))
+log1p_p = _unary("log1p", lax.log1p, lambda t, ans, x: div(t, add(x, scalar(1, x))))
+expm1_p = _unary("expm1", lax.expm1, lambda t, ans, x: mul(t, add(ans, scalar(1, ans))))
+sin_p = _unary("sin", lax.sin, lambda t, ans, x: mul(t, cos(x)))
+cos_p = _unary("cos", lax.cos, lambda t, ans, x: neg(mul(t, sin(x))))
+# d tan = 1 + tan^2
+tan_p = _unary("tan", lax.tan, lambda t, ans, x: mul(t, add(scalar(1, ans), mul(ans, ans))))
+# d tanh = 1 - tanh^2
+tanh_p = _unary("tanh", lax.tanh, lambda t, ans, x: mul(t, sub(scalar(1, ans), mul(ans, ans))))
+# d sigmoid = sigmoid (1 - sigmoid)
+logistic_p = _unary("logistic", lax.logistic, lambda t, ans, x: mul(t, mul(ans, sub(scalar(1, ans), ans))))
+# d sqrt = 1 / (2 sqrt)
+sqrt_p = _unary("sqrt", lax.sqrt, lambda t, ans, x: div(t, mul(scalar(2, ans), ans)))
+# d x^(-1/2) = -1/2 x^(-3/2) = -1/2 rsqrt(x) / x
+rsqrt_p = _unary("rsqrt", lax.rsqrt, lambda t, ans, x: mul(t, mul(scalar(-0.5, x), div(ans, x))))
+abs_p = _unary("abs", lax.abs, lambda t, ans, x: mul(t, sign(x)))
+
+
+def exp(x):
+    return bind(exp_p, x)
+
+
+def log(x):
+    return bind(log_p, x)
+
+
+def log1p(x):
+    return bind(log1p_p, x)
+
+
+def expm1(x):
+    return bind(expm1_p, x)
+
+
+def sin(x):
+    return bind(sin_p, x)
+
+
+def cos(x):
+    return bind(cos_p, x)
+
+
+def tan(x):
+    return bind(tan_p, x)
+
+
+def tanh(x):
+    return bind(tanh_p, x)
+
+
+def logistic(x):
+    return bind(logistic_p, x)
+
+
+def sqrt(x):
+    return bind(sqrt_p, x)
+
+
+def rsqrt(x):
+    return bind(rsqrt_p, x)
+
+
+def abs(x):  # noqa: A001 - mirrors lax.abs
+    return bind(abs_p, x)
+
+
+# ---- piecewise constant: derivative zero everywhere it exists ------------------------------------
+
+sign_p = _unary("sign", lax.sign)
+floor_p = _unary("floor", lax.floor)
+ceil_p = _unary("ceil", lax.ceil)
+round_p = _unary("round", lambda x, *, rounding_method: lax.round(x, rounding_method))
+for _p in (sign_p, floor_p, ceil_p, round_p):
+    defjvp_zero(_p)
+
+
+def sign(x):
+    return bind(sign_p, x)
+
+
+def floor(x):
+    return bind(floor_p, x)
+
+
+def ceil(x):
+    return bind(ceil_p, x)
+
+
+def round(x, rounding_method: int = 1):  # noqa: A001 - 1 = ROUND_TO_NEAREST_EVEN, like jnp.round
+    return bind(round_p, x, rounding_method=int(rounding_method))
+
+
+# ---- comparisons and logic (boolean results, no derivative) ---------------------------------------
+
+eq_p = _nary("eq", lax.eq)
+ne_p = _nary("ne", lax.ne)
+lt_p = _nary("lt", lax.lt)
+le_p = _nary("le", lax.le)
+gt_p = _nary("gt", lax.gt)
+ge_p = _nary("ge", lax.ge)
+and_p = _nary("and", lax.bitwise_and)
+or_p = _nary("or", lax.bitwise_or)
+xor_p = _nary("xor", lax.bitwise_xor)
+not_p = _unary("not", lax.bitwise_not)
+for _p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p, and_p, or_p, xor_p, not_p):
+    defjvp_zero(_p)
+
+
+def eq(x, y):
+    return bind(eq_p, x, y)
+
+
+def ne(x, y):
+    return bind(ne_p, x, y)
+
+
+def lt(x, y):
+    return bind(lt_p, x, y)
+
+
+def le(x, y):
+    return bind(le_p, x, y)
+
+
+def gt(x, y):
+    return bind(gt_p, x, y)
+
+
+def ge(x, y):
+    return bind(ge_p, x, y)
+
+
+# ---- select_n: pick among cases by an integer or boolean predicate -------------------------------
+
+select_n_p = _nary("select_n", lax.select_n)
+
+
+def select_n(which, *cases):
+    """``cases[which]`` elementwise (``which`` bool: False picks ``cases[0]``)."""
+    return bind(select_n_p, which, *cases)
+
+
+def _select_n_jvp(primals, tangents):
+    which, *cases = primals
+    ans = select_n(which, *cases)
+    case_tangents = tangents[1:]
+    if all(type(t) is Zero for t in case_tangents):
+        return ans, Zero(core.get_aval(ans).to_tangent_aval())
+    return ans, select_n(which, *[ad.instantiate(t) for t in case_tangents])
+
+
+def _select_n_transpose(ct, which, *cases):
+    if is_undefined(which):
+        raise NotImplementedError("[vjp] select_n is not linear in its predicate")
+    if type(ct) is Zero:
+        return [None] * (len(cases) + 1)
+    zeros = scalar_like(0, ct)
+    cts = [
+        select_n(which, *[ct if j == i else zeros for j in range(len(cases))]) if is_undefined(c) else None
+        for i, c in enumerate(cases)
+    ]
+    return [None, *cts]
+
+
+ad.jvp_rules[select_n_p] = _select_n_jvp
+ad.transpose_rules[select_n_p] = _select_n_transpose
+
+# ---- dtype conversion and stop_gradient ---------------------------------------------------------
+
+# jax.lax's public convert_element_type cannot produce a weakly typed result; JAX's promotion needs
+# one (``1 + 2.0`` is a weak float), so the lowering uses lax's internal converter that can.
+convert_element_type_p = _unary(
+    "convert_element_type",
+    lambda x, *, new_dtype, weak_type: _lax_convert(x, new_dtype, weak_type),
+)
+
+
+def convert_element_type(x, new_dtype, weak_type: bool = False):
+    new_dtype = np.dtype(new_dtype)
+    aval = core.get_aval(x)
+    if aval.dtype == new_dtype and aval.weak_type == weak_type:
+        return x
+    return bind(convert_element_type_p, x, new_dtype=new_dtype, weak_type=bool(weak_type))
+
+
+def _convert_jvp(primals, tangents, *, new_dtype, weak_type):
+    (x,), (t,) = primals, tangents
+    ans = convert_element_type(x, new_dtype, weak_type)
+    if type(t) is Zero or not core.is_differentiable_dtype(new_dtype):
+        return ans, Zero(core.get_aval(ans).to_tangent_aval())
+    return ans, convert_element_type(t, new_dtype, weak_type)
+
+
+def _convert_transpose(ct, x, *, new_dtype, weak_type):
+    if type(ct) is Zero:
+        return [None]
+    return [convert_element_type(ct, x.aval.dtype, x.aval.weak_type)]
+
+
+ad.jvp_rules[convert_element_type_p] = _convert_jvp
+ad.transpose_rules[convert_element_type_p] = _convert_transpose
+
+stop_gradient_p = _unary("stop_gradient", lambda x: x)
+defjvp_zero(stop_gradient_p)
+
+
+def stop_gradient(x):
+    """``x`` itself, treated as a constant by differentiation."""
+    return bind(stop_gradient_p, x)
+
+
+# ---- what AD needs from this family -------------------------------------------------------------
+
+ad.tangent_ops.add = add
+ad.tangent_ops.zeros = lambda aval: full_like_aval(0, aval)

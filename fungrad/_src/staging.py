@@ -1,0 +1,144 @@
+"""Staging: trace a Python function into an IR.
+
+Contract. A :class:`StagingTrace` records every primitive applied to its own tracers as an equation.
+Values that are not its own tracers (concrete arrays, tracers of enclosing transformations) become
+constants of the IR: scalars as inline literals, everything else as constant variables whose values
+travel with the :class:`~fungrad._src.ir.ClosedIR` (this is closure conversion). Two modes:
+
+* ``stage_constants=True`` (``make_ir``, ``jit``, control-flow bodies): every primitive is staged,
+  including ones that only touch constants, so compiled programs build their constants in XLA.
+* ``stage_constants=False`` (``linearize``): primitives whose operands are all constants run now on
+  the parent trace. Only work that depends on the staged inputs is recorded. This is partial
+  evaluation: with tangents as the staged inputs, the recorded program is the linear map and the
+  constants it captures are the residuals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from fungrad._src import core
+from fungrad._src.core import ShapedArray, Tracer
+from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var
+
+
+class StagingTracer(Tracer):
+    __slots__ = ("var",)
+
+    def __init__(self, trace: StagingTrace, var: Var):
+        self._trace = trace
+        self.var = var
+
+    @property
+    def aval(self) -> ShapedArray:
+        return self.var.aval
+
+    @property
+    def created_at(self):
+        producer = self._trace.producers.get(self.var)
+        return producer.source_info if producer is not None else None
+
+
+class StagingTrace(core.Trace):
+    def __init__(self, parent=None, *, stage_constants: bool = True, name: str = "make_ir"):
+        super().__init__(parent)
+        self.name = name
+        self.stage_constants = stage_constants
+        self.eqns: list[Eqn] = []
+        self.invars: list[Var] = []
+        self.arg_names: dict[Var, str] = {}
+        self.producers: dict[Var, Eqn] = {}
+        self.constvars: dict[int, tuple[object, Var]] = {}
+
+    def new_arg(self, aval: ShapedArray, name: str | None = None) -> StagingTracer:
+        var = Var(aval)
+        self.invars.append(var)
+        if name is not None:
+            self.arg_names[var] = name
+        return StagingTracer(self, var)
+
+    def to_atom(self, x):
+        if isinstance(x, StagingTracer) and x._trace is self:
+            return x.var
+        if isinstance(x, Tracer):
+            if not x._trace.alive:
+                core.raise_leaked(x)
+        else:
+            x = core.as_concrete(x)
+            if x.shape == ():
+                return Literal(x, core.get_aval(x))
+        hit = self.constvars.get(id(x))
+        if hit is None:
+            hit = self.constvars[id(x)] = (x, Var(core.get_aval(x)))
+        return hit[1]
+
+    def process_primitive(self, prim, args, params):
+        if not self.stage_constants and not any(isinstance(a, StagingTracer) and a._trace is self for a in args):
+            return core.bind_with_parent(self, prim, args, params)
+        inputs = tuple(self.to_atom(a) for a in args)
+        try:
+            out_avals = core.abstract_eval(prim, [a.aval for a in inputs], params)
+        except core.FungradTypeError as err:
+            raise core.FungradTypeError(f"[{self.name}] at {core.user_source_info()}: {err}") from None
+        if prim.multiple_results:
+            outvars = tuple(Var(a) for a in out_avals)
+        else:
+            outvars = (Var(out_avals),)
+        eqn = Eqn(prim, inputs, params, outvars, core.user_source_info())
+        self.eqns.append(eqn)
+        for v in outvars:
+            self.producers[v] = eqn
+        tracers = [StagingTracer(self, v) for v in outvars]
+        return tracers if prim.multiple_results else tracers[0]
+
+    def concretize(self, tracer, why):
+        args = self.arguments_behind(tracer.var)
+        named = ", ".join(args) if args else "a traced input"
+        hint = ""
+        if self.name == "jit":
+            hint = (
+                " If the control flow depends on a configuration value, mark that argument static "
+                "with `static_argnums`/`static_argnames`; for data-dependent control flow use "
+                "`fungrad.numpy.where` (or `fungrad.lax.cond` where available)."
+            )
+        raise core.ConcretizationError(
+            f"[{self.name}] {why} needs a concrete value, but this value "
+            f"({tracer.aval.str_short()}, created at {tracer.created_at}) is traced: "
+            f"it depends on {named}.{hint}"
+        )
+
+    def arguments_behind(self, var: Var) -> list[str]:
+        """Names of the traced inputs that ``var`` depends on (for error messages)."""
+        seen, stack, found = set(), [var], []
+        while stack:
+            v = stack.pop()
+            if v in seen:
+                continue
+            seen.add(v)
+            if v in self.arg_names:
+                found.append(self.arg_names[v])
+            eqn = self.producers.get(v)
+            if eqn is not None:
+                stack.extend(a for a in eqn.inputs if isinstance(a, Var))
+        return sorted(found)
+
+    def to_closed_ir(self, outputs: Sequence) -> ClosedIR:
+        outvars = tuple(self.to_atom(x) for x in outputs)
+        consts = list(self.constvars.values())
+        ir = IR(tuple(v for _, v in consts), tuple(self.invars), tuple(self.eqns), outvars)
+        return ClosedIR(ir, tuple(c for c, _ in consts))
+
+
+def trace_to_ir(
+    fun_flat: Callable, in_avals: Sequence[ShapedArray], *, name: str = "make_ir", arg_names=None
+) -> tuple[ClosedIR, list]:
+    """Trace ``fun_flat`` (a function of a flat list of arrays returning a flat list) to a ClosedIR."""
+    trace = StagingTrace(stage_constants=True, name=name)
+    names = arg_names or [None] * len(in_avals)
+    args = [trace.new_arg(a, n) for a, n in zip(in_avals, names)]
+    try:
+        with core.set_current_trace(trace):
+            outs = fun_flat(*args)
+        return trace.to_closed_ir(outs), outs
+    finally:
+        trace.alive = False

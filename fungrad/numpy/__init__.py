@@ -1,0 +1,120 @@
+"""``fungrad.numpy``: the NumPy API over fungrad's primitives (differentiable, batchable, jittable).
+
+>>> import fungrad, fungrad.numpy as fnp
+>>> float(fungrad.grad(lambda x: fnp.sum(fnp.sin(x) ** 2))(1.0))  # sin(2x)
+0.9092974066734314
+"""
+
+import numpy as _np
+
+from fungrad.numpy import _methods
+from fungrad.numpy._indexing import getitem
+from fungrad.numpy._lax_numpy import (
+    abs,
+    absolute,
+    add,
+    amax,
+    amin,
+    arange,
+    argmax,
+    argmin,
+    around,
+    array,
+    asarray,
+    astype,
+    bitwise_and,
+    bitwise_or,
+    bitwise_xor,
+    broadcast_shapes,
+    broadcast_to,
+    ceil,
+    clip,
+    concatenate,
+    cos,
+    divide,
+    dot,
+    equal,
+    exp,
+    expand_dims,
+    expm1,
+    eye,
+    flip,
+    floor,
+    floor_divide,
+    full,
+    full_like,
+    greater,
+    greater_equal,
+    inner,
+    invert,
+    isfinite,
+    less,
+    less_equal,
+    linspace,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mod,
+    moveaxis,
+    multiply,
+    ndim,
+    negative,
+    not_equal,
+    ones,
+    ones_like,
+    outer,
+    positive,
+    power,
+    ravel,
+    reciprocal,
+    remainder,
+    reshape,
+    result_type,
+    round,
+    shape,
+    sign,
+    sin,
+    size,
+    split,
+    sqrt,
+    square,
+    squeeze,
+    stack,
+    std,
+    subtract,
+    sum,
+    swapaxes,
+    tan,
+    tanh,
+    transpose,
+    true_divide,
+    var,
+    vdot,
+    where,
+    zeros,
+    zeros_like,
+)
+
+# dtypes and constants, as in jax.numpy
+bool_ = _np.bool_
+int8, int16, int32, int64 = _np.int8, _np.int16, _np.int32, _np.int64
+uint8, uint32 = _np.uint8, _np.uint32
+float16, float32, float64 = _np.float16, _np.float32, _np.float64
+complex64, complex128 = _np.complex64, _np.complex128
+pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
+ndarray = None  # set below: the array type users see is jax.Array
+
+import jax as _jax  # noqa: E402
+
+ndarray = _jax.Array
+
+_methods.install()
+del getitem
