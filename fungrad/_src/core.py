@@ -234,6 +234,7 @@ def as_concrete(x) -> jax.Array:
 
 abstract_eval_rules: dict[Primitive, Callable] = {}
 lowering_rules: dict[Primitive, Callable] = {}
+all_primitives: list[Primitive] = []  # every primitive ever created (the registry test walks it)
 
 
 class Primitive:
@@ -244,6 +245,7 @@ class Primitive:
     def __init__(self, name: str, multiple_results: bool = False):
         self.name = name
         self.multiple_results = multiple_results
+        all_primitives.append(self)
 
     def bind(self, *args, **params):
         return bind(self, *args, **params)
