@@ -3,7 +3,7 @@
 Public API (explicit re-exports only; the implementation lives in ``fungrad._src``).
 """
 
-from fungrad import numpy  # noqa: E402  (installs array methods on tracers)
+from fungrad import lax, nn, numpy  # noqa: E402  (numpy installs array methods on tracers)
 from fungrad._src import primitives as _primitives  # noqa: F401  (registers every primitive's rules)
 from fungrad._src.api import (
     TracedIR,
@@ -15,6 +15,7 @@ from fungrad._src.api import (
     value_and_grad,
     vjp,
 )
+from fungrad._src.api_vmap import hessian, jacfwd, jacrev, vmap
 from fungrad._src.core import (
     ConcretizationError,
     FungradError,
@@ -33,11 +34,17 @@ __all__ = [
     "ShapedArray",
     "TracedIR",
     "grad",
+    "hessian",
+    "jacfwd",
+    "jacrev",
     "jvp",
     "linear_transpose",
     "linearize",
+    "lax",
     "make_ir",
+    "nn",
     "numpy",
     "value_and_grad",
     "vjp",
+    "vmap",
 ]

@@ -35,7 +35,7 @@ def _concrete(x, dtype=None, weak: bool = False):
         if hit is not None:
             return hit
     if dtype is None:
-        out = core.as_concrete(x)
+        out = jnp.asarray(x) if isinstance(x, (list, tuple)) else core.as_concrete(x)
     elif weak:
         out = ew._lax_convert(jnp.asarray(x), np.dtype(dtype), True)
     else:

@@ -1,0 +1,57 @@
+"""``fungrad.lax``: primitive-level operations, mirroring ``jax.lax`` (differentiable and batchable).
+
+>>> import fungrad, fungrad.lax as flax
+>>> float(fungrad.grad(lambda x: x * flax.stop_gradient(x))(3.0))
+3.0
+"""
+
+from fungrad._src.primitives.dot import dot_general
+from fungrad._src.primitives.elementwise import (
+    abs,
+    add,
+    ceil,
+    convert_element_type,
+    cos,
+    div,
+    eq,
+    exp,
+    expm1,
+    floor,
+    ge,
+    gt,
+    integer_pow,
+    le,
+    log,
+    log1p,
+    logistic,
+    lt,
+    maximum as max,
+    minimum as min,
+    mul,
+    ne,
+    neg,
+    pow,
+    rem,
+    round,
+    rsqrt,
+    select_n,
+    sign,
+    sin,
+    sqrt,
+    sub,
+    tan,
+    tanh,
+)
+from fungrad._src.primitives.reductions import argmax, argmin, reduce_max, reduce_min, reduce_sum
+from fungrad._src.primitives.shape import (
+    broadcast_in_dim,
+    concatenate,
+    expand_dims,
+    pad,
+    reshape,
+    rev,
+    slice,
+    squeeze,
+    transpose,
+)
+from fungrad.numpy._lax_numpy import stop_gradient
