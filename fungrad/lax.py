@@ -25,8 +25,8 @@ from fungrad._src.primitives.elementwise import (
     log1p,
     logistic,
     lt,
-    maximum as max,
-    minimum as min,
+    maximum,
+    minimum,
     mul,
     ne,
     neg,
@@ -55,3 +55,6 @@ from fungrad._src.primitives.shape import (
     transpose,
 )
 from fungrad.numpy._lax_numpy import stop_gradient
+
+max = maximum  # jax.lax's names for the elementwise extrema
+min = minimum

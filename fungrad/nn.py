@@ -11,8 +11,8 @@ import jax
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad.lax import stop_gradient
 from fungrad._src.core import get_aval
+from fungrad.lax import stop_gradient
 
 
 def relu(x):

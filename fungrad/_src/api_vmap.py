@@ -10,7 +10,7 @@ standard basis vectors, reshaped into JAX's nested output-by-input pytree layout
 from __future__ import annotations
 
 import functools
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from jax import tree_util
