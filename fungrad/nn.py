@@ -37,7 +37,8 @@ def softplus(x):
 def logsumexp(x, axis=None, keepdims: bool = False):
     """``log(sum(exp(x)))`` along ``axis`` without overflow.
 
-    The maximum is subtracted first and treated as a constant (its derivative cancels exactly);
+    The maximum is subtracted first and treated as a constant (its derivative cancels exactly, so
+    it is taken of ``stop_gradient(x)`` and no derivative work is spent on it);
     an all ``-inf`` slice gives ``-inf``, not NaN.
 
     >>> import fungrad.nn as fnn
@@ -45,7 +46,7 @@ def logsumexp(x, axis=None, keepdims: bool = False):
     1000.6931
     """
     x = fnp.asarray(x)
-    shift = stop_gradient(fnp.max(x, axis=axis, keepdims=True))
+    shift = fnp.max(stop_gradient(x), axis=axis, keepdims=True)
     shift = fnp.where(fnp.isfinite(shift), shift, fnp.zeros_like(shift))
     out = fnp.log(fnp.sum(fnp.exp(x - shift), axis=axis, keepdims=True)) + shift
     if not keepdims:
@@ -57,7 +58,7 @@ def logsumexp(x, axis=None, keepdims: bool = False):
 def log_softmax(x, axis: int = -1):
     """``x - logsumexp(x)`` along ``axis`` (stable)."""
     x = fnp.asarray(x)
-    shifted = x - stop_gradient(fnp.max(x, axis=axis, keepdims=True))
+    shifted = x - fnp.max(stop_gradient(x), axis=axis, keepdims=True)
     return shifted - fnp.log(fnp.sum(fnp.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -69,7 +70,7 @@ def softmax(x, axis: int = -1):
     [0.5, 0.5]
     """
     x = fnp.asarray(x)
-    unnormalized = fnp.exp(x - stop_gradient(fnp.max(x, axis=axis, keepdims=True)))
+    unnormalized = fnp.exp(x - fnp.max(stop_gradient(x), axis=axis, keepdims=True))
     return unnormalized / fnp.sum(unnormalized, axis=axis, keepdims=True)
 
 

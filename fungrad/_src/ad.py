@@ -257,8 +257,8 @@ def backward_pass(ir: IR, consts: Sequence, cts_out: Sequence) -> list:
         info = eqn.source_info
         with core.source_override(info._replace(transposed_from=info) if info is not None else None):
             cts_in = rule(cts if eqn.primitive.multiple_results else cts[0], *invals, **eqn.params)
-        for a, ct in zip(eqn.inputs, cts_in):
-            accumulate(a, ct)
+            for a, ct in zip(eqn.inputs, cts_in):
+                accumulate(a, ct)
     return [ct_env.get(v, Zero(v.aval)) for v in ir.invars]
 
 
