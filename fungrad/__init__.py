@@ -23,6 +23,7 @@ from fungrad._src.core import (
     LeakedTracerError,
     ShapedArray,
 )
+from fungrad._src.jit import jit
 
 __version__ = "0.1.0"
 
@@ -34,6 +35,7 @@ __all__ = [
     "ShapedArray",
     "TracedIR",
     "grad",
+    "jit",
     "hessian",
     "jacfwd",
     "jacrev",

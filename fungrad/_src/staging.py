@@ -21,6 +21,11 @@ from fungrad._src import core
 from fungrad._src.core import ShapedArray, Tracer
 from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var
 
+# Partial evaluation of higher-order primitives (``jit``): ``rule(trace, args, params)`` for a
+# ``stage_constants=False`` trace runs the part of the call that depends only on values that are not
+# the trace's own now and stages the rest (see ``fungrad._src.jit``).
+partial_eval_rules: dict[core.Primitive, Callable] = {}
+
 
 class StagingTracer(Tracer):
     __slots__ = ("var",)
@@ -73,8 +78,16 @@ class StagingTrace(core.Trace):
         return hit[1]
 
     def process_primitive(self, prim, args, params):
-        if not self.stage_constants and not any(isinstance(a, StagingTracer) and a._trace is self for a in args):
-            return core.bind_with_parent(self, prim, args, params)
+        if not self.stage_constants:
+            if not any(isinstance(a, StagingTracer) and a._trace is self for a in args):
+                return core.bind_with_parent(self, prim, args, params)
+            rule = partial_eval_rules.get(prim)
+            if rule is not None:  # higher-order primitives split into a part run now and a staged part
+                return rule(self, args, params)
+        return self.stage(prim, args, params)
+
+    def stage(self, prim, args, params):
+        """Record ``prim`` applied to ``args`` as an equation (no partial evaluation)."""
         inputs = tuple(self.to_atom(a) for a in args)
         try:
             out_avals = core.abstract_eval(prim, [a.aval for a in inputs], params)

@@ -1,0 +1,512 @@
+"""``jit``: trace once, compile with XLA through JAX, and stay compiled under every transformation.
+
+Contract. ``jit(f)`` called on concrete values is a ``jax.jit`` whose body traces ``f`` to fungrad's
+IR (:func:`~fungrad._src.staging.trace_to_ir`, then DCE) and lowers it equation by equation
+(:func:`~fungrad._src.lowering.lower_ir`). JAX's C++ dispatch therefore owns the fast path: a call
+that hits the cache does no Python tracing and costs what a ``jax.jit`` call costs. The closed IR is
+cached per (input tree, avals, static arguments), so the IR traced for one use (say under ``grad``)
+serves every other use.
+
+Under any other transformation (``grad``, ``jvp``, ``vmap``, an enclosing ``jit``) a call binds the
+call primitive ``jit_p``. Its operands are the closure-converted constants followed by the
+flattened arguments; its ``ir`` param is the sub-IR with constants turned into leading inputs (an
+:class:`CalleeIR`, hashed by identity so that every derived IR is cached). Each rule builds a new
+sub-IR and binds ``jit_p`` again, so the work stays compiled:
+
+* jvp: ``jvp_ir`` traces ``eval_ir`` under ``ad.jvp_flat`` (cached by IR and nonzero tangents);
+* partial evaluation (``linearize``, i.e. reverse mode): ``split_ir`` separates the equations that
+  need only known operands (run now, as one compiled call that also returns the residuals) from
+  those that need staged ones (a new ``jit_p`` equation on residuals and staged operands). Without
+  this split, the jvp rule's single call would land whole in the linear IR: primal work would rerun
+  in the backward pass and the staged call would not be linear in all its operands. The split is
+  found by tracing: the IR is evaluated under a partially-evaluating trace whose parent stages
+  everything known, which also splits nested ``jit`` calls recursively;
+* transpose: ``transpose_ir`` traces ``ad.backward_pass`` over the (linear) sub-IR;
+* batching: ``batch_ir`` traces ``eval_ir`` under ``batching.batch_flat``;
+* lowering: the sub-IR is inlined into the enclosing XLA computation.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable, Sequence
+
+import jax
+from jax import tree_util
+
+from fungrad._src import ad, batching, core, staging
+from fungrad._src.ad import Zero
+from fungrad._src.core import FungradTypeError, Primitive, get_aval
+from fungrad._src.ir import IR, ClosedIR, Var, dce, eval_ir, prune_constvars
+from fungrad._src.lowering import Lowered, lower_ir
+from fungrad._src.staging import StagingTrace, StagingTracer, trace_to_ir
+
+logger = logging.getLogger("fungrad.jit")
+
+# ----------------------------------------------------------------------------------------------
+# The call primitive
+
+
+class CalleeIR(IR):
+    """A closure-converted sub-IR (no constvars) used as ``jit_p``'s param; hashed by identity so
+    that the caches of derived IRs (jvp, split, transpose, batch, compiled) key on it cheaply."""
+
+    __slots__ = ()
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+
+def closure_convert(closed: ClosedIR) -> tuple[CalleeIR, tuple]:
+    """Constants become leading inputs: returns the callee IR and the constants to pass as operands."""
+    closed = prune_constvars(ClosedIR(dce(closed.ir), closed.consts))
+    ir = closed.ir
+    return CalleeIR((), (*ir.constvars, *ir.invars), ir.eqns, ir.outvars), closed.consts
+
+
+def _trace_callee(fun: Callable, in_avals: Sequence[core.ShapedArray], name: str):
+    closed, _ = trace_to_ir(fun, in_avals, name=name)
+    return closure_convert(closed)
+
+
+jit_p = Primitive("jit", multiple_results=True)
+core.def_abstract_eval(jit_p, lambda *avals, ir, name: ir.out_avals)
+
+
+def _jit_lowering(*args, ir, name):
+    with jax.named_scope(f"jit({name})"):
+        return lower_ir(ir, (), args)
+
+
+core.def_lowering(jit_p, _jit_lowering)
+
+
+def call_jit(callee: CalleeIR, consts: Sequence, args: Sequence, name: str) -> list:
+    return jit_p.bind(*consts, *args, ir=callee, name=name)
+
+
+# ---- jvp -----------------------------------------------------------------------------------------
+
+_jvp_cache: dict = {}
+
+
+def jvp_ir(ir: CalleeIR, nonzero: tuple[bool, ...]):
+    """IR of ``(primals, nonzero tangents) -> (primal outs, nonzero tangent outs)`` and its out mask."""
+    key = (ir, nonzero)
+    hit = _jvp_cache.get(key)
+    if hit is not None:
+        return hit
+    in_avals = ir.in_avals
+    t_avals = [a.to_tangent_aval() for a, nz in zip(in_avals, nonzero) if nz]
+    n, out_nonzero = len(in_avals), []
+
+    def fun(*xs):
+        ts = iter(xs[n:])
+        tangents = [next(ts) if nz else Zero(a.to_tangent_aval()) for a, nz in zip(in_avals, nonzero)]
+        outs, t_outs = ad.jvp_flat(lambda *p: eval_ir(ir, (), p), xs[:n], tangents, name="jit")
+        out_nonzero.extend(type(t) is not Zero for t in t_outs)
+        return [*outs, *(t for t in t_outs if type(t) is not Zero)]
+
+    callee, consts = _trace_callee(fun, [*in_avals, *t_avals], "jvp")
+    hit = _jvp_cache[key] = (callee, consts, tuple(out_nonzero))
+    return hit
+
+
+def _jit_jvp(primals, tangents, *, ir, name):
+    nonzero = tuple(type(t) is not Zero for t in tangents)
+    callee, consts, out_nonzero = jvp_ir(ir, nonzero)
+    outs = call_jit(callee, consts, [*primals, *(t for t in tangents if type(t) is not Zero)], f"jvp({name})")
+    n = len(ir.outvars)
+    t_outs = iter(outs[n:])
+    tangents_out = [next(t_outs) if nz else Zero(v.aval.to_tangent_aval()) for v, nz in zip(ir.outvars, out_nonzero)]
+    return outs[:n], tangents_out
+
+
+ad.jvp_rules[jit_p] = _jit_jvp
+
+# ---- partial evaluation (the known/unknown split behind linearize) ---------------------------------
+
+_split_cache: dict = {}
+
+
+class _Split:
+    """``known`` computes known outputs + residuals from known operands; ``unknown`` computes the
+    unknown outputs from (residuals, unknown operands). ``known_sources`` says where each known
+    output / residual comes from: ``("in", i)`` forwards known operand ``i`` (no copy through XLA),
+    ``("out", j)`` is output ``j`` of the known call."""
+
+    def __init__(self, known, known_consts, unknown, out_unknown, n_known_outs, known_sources):
+        self.known, self.known_consts = known, known_consts
+        self.unknown = unknown
+        self.out_unknown = out_unknown
+        self.n_known_outs = n_known_outs
+        self.known_sources = known_sources
+
+
+def split_ir(ir: CalleeIR, unknown: tuple[bool, ...]) -> _Split:
+    key = (ir, unknown)
+    hit = _split_cache.get(key)
+    if hit is not None:
+        return hit
+    known_trace = StagingTrace(stage_constants=True, name="jit")
+    unknown_trace = StagingTrace(parent=known_trace, stage_constants=False, name="jit")
+    args = [(unknown_trace if u else known_trace).new_arg(a) for a, u in zip(ir.in_avals, unknown)]
+    try:
+        with core.set_current_trace(unknown_trace):
+            outs = eval_ir(ir, (), args)
+        out_unknown = tuple(isinstance(o, StagingTracer) and o._trace is unknown_trace for o in outs)
+        u_closed = unknown_trace.to_closed_ir([o for o, u in zip(outs, out_unknown) if u])
+        u_ir = dce(u_closed.ir)
+        used = {a for e in u_ir.eqns for a in e.inputs if type(a) is Var} | set(u_ir.outvars)
+        keep = [(v, r) for v, r in zip(u_ir.constvars, u_closed.consts) if v in used]
+        residuals = [r for _, r in keep]
+        u_callee = CalleeIR((), (*(v for v, _ in keep), *u_ir.invars), u_ir.eqns, u_ir.outvars)
+        known_outs = [o for o, u in zip(outs, out_unknown) if not u]
+        k_closed = known_trace.to_closed_ir([*known_outs, *residuals])
+    finally:
+        known_trace.alive = unknown_trace.alive = False
+    k_ir = k_closed.ir
+    positions = {v: i for i, v in enumerate(k_ir.invars)}
+    sources, kept_outs = [], []
+    for atom in k_ir.outvars:
+        if type(atom) is Var and atom in positions:
+            sources.append(("in", positions[atom]))
+        else:
+            sources.append(("out", len(kept_outs)))
+            kept_outs.append(atom)
+    k_callee, k_consts = closure_convert(ClosedIR(k_ir._replace(outvars=tuple(kept_outs)), k_closed.consts))
+    hit = _split_cache[key] = _Split(k_callee, k_consts, u_callee, out_unknown, len(known_outs), sources)
+    return hit
+
+
+def _jit_partial_eval(trace: StagingTrace, args, params):
+    ir, name = params["ir"], params["name"]
+    unknown = tuple(isinstance(a, StagingTracer) and a._trace is trace for a in args)
+    if all(unknown):
+        return trace.stage(jit_p, args, params)
+    split = split_ir(ir, unknown)
+    known_args = [a for a, u in zip(args, unknown) if not u]
+    if split.known.eqns:
+        results = core.bind_with_parent(
+            trace, jit_p, [*split.known_consts, *known_args], dict(ir=split.known, name=name)
+        )
+    else:  # nothing to compute: the known outputs are operands or literals
+        with core.set_current_trace(trace.parent):
+            results = eval_ir(split.known, (), [*split.known_consts, *known_args])
+    values = [known_args[i] if kind == "in" else results[i] for kind, i in split.known_sources]
+    known_outs, residuals = values[: split.n_known_outs], values[split.n_known_outs :]
+    staged = trace.stage(
+        jit_p, [*residuals, *(a for a, u in zip(args, unknown) if u)], dict(ir=split.unknown, name=name)
+    )
+    known_it, staged_it = iter(known_outs), iter(staged)
+    return [next(staged_it) if u else next(known_it) for u in split.out_unknown]
+
+
+staging.partial_eval_rules[jit_p] = _jit_partial_eval
+
+# ---- transpose -----------------------------------------------------------------------------------
+
+_transpose_cache: dict = {}
+
+
+def transpose_ir(ir: CalleeIR, linear: tuple[bool, ...], ct_nonzero: tuple[bool, ...]):
+    """IR of ``(non-linear operands, nonzero output cts) -> nonzero cts of the linear operands``."""
+    key = (ir, linear, ct_nonzero)
+    hit = _transpose_cache.get(key)
+    if hit is not None:
+        return hit
+    res_vars = tuple(v for v, lin in zip(ir.invars, linear) if not lin)
+    lin_vars = tuple(v for v, lin in zip(ir.invars, linear) if lin)
+    view = IR(res_vars, lin_vars, ir.eqns, ir.outvars)  # backward_pass: constvars are non-linear
+    ct_avals = [a.aval for a, nz in zip(ir.outvars, ct_nonzero) if nz]
+    nres, in_nonzero = len(res_vars), []
+
+    def fun(*xs):
+        cts = iter(xs[nres:])
+        cts_out = [next(cts) if nz else Zero(a.aval) for a, nz in zip(ir.outvars, ct_nonzero)]
+        cts_in = ad.backward_pass(view, xs[:nres], cts_out)
+        in_nonzero.extend(type(c) is not Zero for c in cts_in)
+        return [c for c in cts_in if type(c) is not Zero]
+
+    callee, consts = _trace_callee(fun, [*(v.aval for v in res_vars), *ct_avals], "transpose")
+    hit = _transpose_cache[key] = (callee, consts, tuple(in_nonzero))
+    return hit
+
+
+def _jit_transpose(cts, *args, ir, name):
+    linear = tuple(ad.is_undefined(a) for a in args)
+    ct_nonzero = tuple(type(c) is not Zero for c in cts)
+    if not any(ct_nonzero):
+        return [None] * len(args)
+    callee, consts, in_nonzero = transpose_ir(ir, linear, ct_nonzero)
+    residuals = [a for a, lin in zip(args, linear) if not lin]
+    outs = call_jit(callee, consts, [*residuals, *(c for c in cts if type(c) is not Zero)], f"transpose({name})")
+    outs, nonzero = iter(outs), iter(in_nonzero)
+    return [(next(outs) if next(nonzero) else None) if lin else None for lin in linear]
+
+
+ad.transpose_rules[jit_p] = _jit_transpose
+
+# ---- batching ------------------------------------------------------------------------------------
+
+_batch_cache: dict = {}
+
+
+def batch_ir(ir: CalleeIR, in_dims: tuple, in_avals: tuple):
+    """IR of the batched sub-IR (operands batched at ``in_dims``) and its output batch dims."""
+    key = (ir, in_dims, in_avals)
+    hit = _batch_cache.get(key)
+    if hit is not None:
+        return hit
+    size = next(a.shape[d] for a, d in zip(in_avals, in_dims) if d is not None)
+    out_dims = []
+
+    def fun(*xs):
+        pairs = batching.batch_flat(lambda *ys: eval_ir(ir, (), ys), xs, in_dims, size, None)
+        out_dims.extend(d for _, d in pairs)
+        return [v for v, _ in pairs]
+
+    callee, consts = _trace_callee(fun, in_avals, "vmap")
+    hit = _batch_cache[key] = (callee, consts, tuple(out_dims))
+    return hit
+
+
+def _jit_batch(args, dims, *, ir, name):
+    callee, consts, out_dims = batch_ir(ir, tuple(dims), tuple(get_aval(a) for a in args))
+    return call_jit(callee, consts, args, f"vmap({name})"), list(out_dims)
+
+
+batching.batching_rules[jit_p] = _jit_batch
+
+
+# ----------------------------------------------------------------------------------------------
+# The user-facing transformation
+
+
+class _Entry:
+    __slots__ = ("closed", "out_tree", "callee", "consts")
+
+    def __init__(self, closed: ClosedIR, out_tree):
+        self.closed, self.out_tree = closed, out_tree
+        self.callee, self.consts = closure_convert(closed)
+
+
+def _is_tracer(x) -> bool:
+    return isinstance(x, (core.Tracer, jax.core.Tracer))
+
+
+class Jitted:
+    """A function compiled by :func:`jit`. Call it; ``lower(*args)`` for ahead-of-time compilation."""
+
+    def __init__(self, fun, static_argnums, static_argnames, donate_argnums, explain_retraces):
+        functools.update_wrapper(self, fun)
+        self._fun = fun
+        self._name = getattr(fun, "__name__", type(fun).__name__)
+        try:
+            self._signature = inspect.signature(fun)
+        except (TypeError, ValueError):
+            self._signature = None
+        nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+        names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+        params = list(self._signature.parameters.values()) if self._signature is not None else []
+        positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        self._static_nums = frozenset(nums) | {positional.index(n) for n in names if n in positional}
+        self._static_names = frozenset(names) | {positional[i] for i in nums if 0 <= i < len(positional)}
+        self._positional = positional
+        self._explain = explain_retraces
+        self._cache: dict = {}
+        self._seen: list = []
+        self._last_entry = None
+        self.trace_count = 0
+
+        @functools.wraps(fun)
+        def body(*args, **kwargs):  # runs only when jax.jit traces: a cache miss
+            leaves, in_tree, statics = self._flatten(args, kwargs)
+            entry = self._entry(args, kwargs, leaves, in_tree, statics)
+            return tree_util.tree_unflatten(entry.out_tree, lower_ir(entry.closed.ir, entry.closed.consts, leaves))
+
+        jax_names = tuple(sorted(self._static_names)) if self._signature is not None else names
+        self._jax_jitted = jax.jit(
+            body,
+            static_argnums=tuple(sorted(self._static_nums)),
+            static_argnames=jax_names,
+            donate_argnums=donate_argnums,
+        )
+
+    def __call__(self, *args, **kwargs):
+        if core._state.trace is not core.EVAL_TRACE:
+            return self._call_traced(args, kwargs)
+        try:
+            return self._jax_jitted(*args, **kwargs)
+        except TypeError:
+            self._flatten(args, kwargs, check=True)  # a friendlier error for a non-array argument
+            raise
+
+    def __repr__(self):
+        return f"<fungrad.jit({self._name})>"
+
+    # -- tracing and caching
+
+    def _flatten(self, args, kwargs, check: bool = False):
+        snums, snames = self._static_nums, self._static_names
+        dyn = (
+            tuple(a for i, a in enumerate(args) if i not in snums),
+            {k: v for k, v in kwargs.items() if k not in snames},
+        )
+        statics = (
+            tuple((i, args[i]) for i in sorted(snums) if i < len(args)),
+            tuple(sorted((k, v) for k, v in kwargs.items() if k in snames)),
+        )
+        if check:
+            from fungrad._src.api import flatten_args
+
+            leaves, in_tree = flatten_args(dyn, "jit")
+        else:
+            leaves, in_tree = tree_util.tree_flatten(dyn)
+        return leaves, in_tree, statics
+
+    def _arg_names(self, args, kwargs) -> list[str]:
+        names = []
+        for i, a in enumerate(args):
+            if i in self._static_nums:
+                continue
+            base = self._positional[i] if i < len(self._positional) else f"args[{i}]"
+            names += [f"{base}{tree_util.keystr(p)}" for p, _ in tree_util.tree_flatten_with_path(a)[0]]
+        for k, v in kwargs.items():
+            if k not in self._static_names:
+                names += [f"{k}{tree_util.keystr(p)}" for p, _ in tree_util.tree_flatten_with_path(v)[0]]
+        return names
+
+    def _entry(self, args, kwargs, leaves, in_tree, statics) -> _Entry:
+        avals = tuple(get_aval(x) for x in leaves)
+        key = (in_tree, avals, statics)
+        try:
+            entry = self._cache.get(key)
+        except TypeError:
+            raise FungradTypeError(
+                f"[jit] static arguments of `{self._name}` must be hashable, got {statics}"
+            ) from None
+        if entry is not None:
+            self._last_entry = entry
+            return entry
+        names = self._arg_names(args, kwargs)
+        if self._explain and self._seen:
+            _explain_retrace(self._name, self._seen, (in_tree, names, avals, statics))
+        self._seen.append((in_tree, names, avals, statics))
+        self.trace_count += 1
+        out_tree_box = []
+        snames = self._static_names
+
+        def flat_fun(*xs):
+            dyn_args, dyn_kwargs = tree_util.tree_unflatten(in_tree, xs)
+            full, it = [], iter(dyn_args)
+            static_pos = dict(statics[0])
+            for i in range(len(dyn_args) + len(static_pos)):
+                full.append(static_pos[i] if i in static_pos else next(it))
+            kw = {**dyn_kwargs, **{k: v for k, v in kwargs.items() if k in snames}}
+            out_leaves, out_tree = tree_util.tree_flatten(self._fun(*full, **kw))
+            out_tree_box.append(out_tree)
+            return out_leaves
+
+        closed, _ = trace_to_ir(flat_fun, avals, name="jit", arg_names=names)
+        closed = prune_constvars(ClosedIR(dce(closed.ir), closed.consts))
+        entry = _Entry(closed, out_tree_box[0])
+        if not any(_is_tracer(c) for c in closed.consts):  # closed-over tracers are call-specific
+            self._cache[key] = entry
+        self._last_entry = entry
+        return entry
+
+    def _call_traced(self, args, kwargs):
+        leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
+        entry = self._entry(args, kwargs, leaves, in_tree, statics)
+        outs = call_jit(entry.callee, entry.consts, leaves, self._name)
+        return tree_util.tree_unflatten(entry.out_tree, outs)
+
+    # -- ahead of time
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        """Lower for these arguments' shapes: ``.as_text()`` gives StableHLO, ``.compile()`` compiles.
+
+        >>> import fungrad, fungrad.numpy as fnp
+        >>> compiled = fungrad.jit(lambda x: fnp.sin(x) * 2.0).lower(fnp.ones(3)).compile()
+        >>> compiled.cost_analysis()["flops"] > 0
+        True
+        """
+        if core._state.trace is not core.EVAL_TRACE:
+            raise FungradTypeError(f"[jit] `{self._name}`.lower() must be called outside other transformations")
+        self._flatten(args, kwargs, check=True)
+        lowered = self._jax_jitted.lower(*args, **kwargs)
+        leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
+        return Lowered(lowered, self._entry(args, kwargs, leaves, in_tree, statics).closed)
+
+    def ir(self, *args, **kwargs) -> ClosedIR:
+        """The (cached) fungrad IR traced for these arguments."""
+        leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
+        return self._entry(args, kwargs, leaves, in_tree, statics).closed
+
+
+def _describe_change(old, new) -> list[str]:
+    o_tree, o_names, o_avals, o_statics = old
+    n_tree, n_names, n_avals, n_statics = new
+    lines = []
+    if o_tree != n_tree:
+        lines.append(f"the argument structure changed from {o_tree} to {n_tree}")
+    else:
+        for name, a, b in zip(n_names, o_avals, n_avals):
+            if a.shape != b.shape:
+                lines.append(f"argument `{name}` changed shape from {a.str_short()} to {b.str_short()}")
+            elif a.dtype != b.dtype:
+                lines.append(f"argument `{name}` changed dtype from {a.dtype.name} to {b.dtype.name}")
+            elif a.weak_type != b.weak_type:
+                kind = lambda w: "weakly typed (a Python scalar)" if w else "strongly typed"  # noqa: E731
+                lines.append(
+                    f"argument `{name}` changed from {kind(a.weak_type)} to {kind(b.weak_type)} {b.str_short()}"
+                )
+    o_static = {**dict(o_statics[0]), **dict(o_statics[1])}
+    for k, v in {**dict(n_statics[0]), **dict(n_statics[1])}.items():
+        label = f"argument {k}" if isinstance(k, int) else f"argument `{k}`"
+        if k in o_static and o_static[k] != v:
+            lines.append(f"static {label} changed value from {o_static[k]!r} to {v!r}")
+    return lines
+
+
+def _explain_retrace(name: str, seen: list, new) -> None:
+    best = min((_describe_change(old, new) for old in seen), key=len)
+    why = "; ".join(best) if best else "no argument changed (the cache entry held a closed-over tracer)"
+    logger.warning("[jit] retracing `%s` (trace %d): %s", name, len(seen) + 1, why)
+
+
+def jit(
+    fun: Callable,
+    static_argnums: int | Sequence[int] = (),
+    static_argnames: str | Sequence[str] = (),
+    donate_argnums: int | Sequence[int] = (),
+    explain_retraces: bool = False,
+) -> Jitted:
+    """Compile ``fun`` with XLA: trace it once per argument signature, then run the compiled program.
+
+    Args:
+        fun: a function of arrays / pytrees of arrays, written with fungrad ops.
+        static_argnums, static_argnames: arguments passed as Python values (hashable); each new value
+            traces again. Use them for configuration that Python control flow depends on.
+        donate_argnums: positional arguments whose buffers XLA may reuse for outputs.
+        explain_retraces: log (logger ``fungrad.jit``) which argument's shape, dtype, weak type or
+            static value changed whenever ``fun`` is traced again.
+
+    Inside ``grad``, ``vmap``, ``jvp`` or another ``jit`` the call becomes a ``jit`` equation, so the
+    transformed work stays compiled. Results are ``jax.Array``\\ s on JAX's default device.
+
+    >>> import fungrad, fungrad.numpy as fnp
+    >>> f = fungrad.jit(lambda x: fnp.sum(fnp.tanh(x) ** 2))
+    >>> float(f(fnp.zeros(3)))
+    0.0
+    >>> float(fungrad.grad(f)(0.0))
+    0.0
+    """
+    return Jitted(fun, static_argnums, static_argnames, donate_argnums, explain_retraces)
