@@ -350,12 +350,18 @@ class EvalTrace(Trace):
         self.origin = None
 
     def process_primitive(self, prim, args, params):
+        under_jax_trace = False
         for x in args:
             if isinstance(x, Tracer):
                 raise_leaked(x, prim)
+            if isinstance(x, _JaxTracer):
+                under_jax_trace = True
+        if under_jax_trace:  # inside the user's jax.jit: emit the lax ops inline, not a nested jit per op
+            return lowering_rules[prim](*args, **params)
         return eager_impl(prim, params)(*args)
 
 
+_JaxTracer = jax.core.Tracer
 _eager_cache: dict = {}
 
 
