@@ -122,9 +122,13 @@ def _is_concrete_scalar(x) -> bool:
     return isinstance(x, jax.Array) and x.shape == ()
 
 
-def _binary(prim_fn, name: str, doc_example: str = ""):
+def _binary(prim_fn, name: str, doc_example: str = "", on_bool=None):
+    """A NumPy binary function; ``on_bool`` is the primitive used for boolean operands (add -> or)."""
+
     def fn(x, y):
         x, y = _promote_broadcast(x, y)
+        if on_bool is not None and get_aval(x).dtype == np.bool_:
+            return ew.bind(on_bool, x, y)
         return prim_fn(x, y)
 
     fn.__name__ = fn.__qualname__ = name
@@ -148,16 +152,18 @@ def _to_inexact(x):
     aval = get_aval(x)
     if core.is_differentiable_dtype(aval.dtype):
         return x
-    return ew.convert_element_type(x, jax.dtypes.canonicalize_dtype(np.float64), aval.weak_type)
+    # jax.numpy's mapping: bools and integers of up to 32 bits become float32, wider ones float64.
+    target = np.float32 if aval.dtype.itemsize <= 4 else np.float64
+    return ew.convert_element_type(x, jax.dtypes.canonicalize_dtype(target), aval.weak_type)
 
 
 # ---- elementwise arithmetic ---------------------------------------------------------------------
 
-add = _binary(ew.add, "add", "\n\n>>> import fungrad.numpy as fnp\n>>> fnp.add(1.0, fnp.ones(2)).tolist()\n[2.0, 2.0]")
+add = _binary(ew.add, "add", on_bool=ew.or_p, doc_example="\n\n>>> import fungrad.numpy as fnp\n>>> fnp.add(1.0, fnp.ones(2)).tolist()\n[2.0, 2.0]")
 subtract = _binary(ew.sub, "subtract")
-multiply = _binary(ew.mul, "multiply")
-maximum = _binary(ew.maximum, "maximum")
-minimum = _binary(ew.minimum, "minimum")
+multiply = _binary(ew.mul, "multiply", on_bool=ew.and_p)
+maximum = _binary(ew.maximum, "maximum", on_bool=ew.or_p)
+minimum = _binary(ew.minimum, "minimum", on_bool=ew.and_p)
 equal = _binary(ew.eq, "equal")
 not_equal = _binary(ew.ne, "not_equal")
 less = _binary(ew.lt, "less")
@@ -200,14 +206,50 @@ mod = remainder
 
 
 def power(x, y):
-    """Elementwise ``x ** y``; a Python integer exponent uses repeated multiplication (exact)."""
-    if isinstance(y, int) and not isinstance(y, bool):
+    """Elementwise ``x ** y`` with jax.numpy's semantics.
+
+    A concrete integer exponent uses repeated multiplication (exact for negative bases); integer
+    bases with integer exponents use binary exponentiation; a float base with an integer array
+    exponent keeps the exponent integer (so the derivative at ``x == 0`` is finite); otherwise
+    both are promoted and ``pow`` applies (NaN for a negative base with a non-integer exponent).
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.power(-2.0, 3)), fnp.power(fnp.array([2, 3]), fnp.array([3, 2])).tolist()
+    (-8.0, [8, 9])
+    """
+    if not isinstance(y, (Tracer, bool)) and np.ndim(y) == 0 and np.issubdtype(np.asarray(y).dtype, np.integer):
         x = _to_array(x)
-        if not core.is_differentiable_dtype(get_aval(x).dtype) and y < 0:
+        if get_aval(x).dtype == np.bool_:
+            x = asarray(x, np.int32)  # jax.numpy's numeric promotion of booleans
+        if not core.is_differentiable_dtype(get_aval(x).dtype) and int(y) < 0:
             raise FungradTypeError("power: integers cannot be raised to negative integer powers")
-        return ew.integer_pow(x, y)
-    x, y = _promote_broadcast(x, y)
+        return ew.integer_pow(x, int(y))
+    x_in, y_in = _to_array(x), _to_array(y)
+    x, y = _promote_broadcast(x_in, y_in)
+    if not core.is_differentiable_dtype(get_aval(x).dtype):
+        return _pow_int_int(x, y)
+    x_dtype, y_dtype = get_aval(x_in).dtype, get_aval(y_in).dtype
+    if core.is_differentiable_dtype(x_dtype) and np.issubdtype(y_dtype, np.integer):
+        shape = broadcast_shapes(get_aval(x_in).shape, get_aval(y_in).shape)
+        return ew.pow(broadcast_to(x_in, shape), broadcast_to(y_in, shape))
     return ew.pow(x, y)
+
+
+def _pow_int_int(x, y):
+    """Integer power by binary exponentiation over the exponent's low 6 bits (more overflows)."""
+    from fungrad._src.primitives.special import shift_right_logical
+
+    if get_aval(x).dtype == np.bool_:
+        x, y = (asarray(a, np.int32) for a in (x, y))
+    shape = broadcast_shapes(get_aval(x).shape, get_aval(y).shape)
+    x, y = broadcast_to(x, shape), broadcast_to(y, shape)
+    zero, one = ew.scalar_like(0, y), ew.scalar_like(1, y)
+    acc = ew.select_n(logical_and(ew.eq(x, zero), ew.ne(y, zero)), one, zero)
+    for _ in range(6):
+        acc = ew.select_n(ew.ne(ew.bind(ew.and_p, y, one), zero), acc, ew.mul(acc, x))
+        x = ew.mul(x, x)
+        y = shift_right_logical(y, one)
+    return acc
 
 
 def negative(x):

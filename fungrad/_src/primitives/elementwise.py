@@ -39,12 +39,25 @@ def _nary(name: str, lowering, *jvps) -> Primitive:
     return prim
 
 
+_constants: dict = {}
+
+
+def constant(value, aval: core.ShapedArray):
+    """A 0-d constant with ``aval``'s dtype and weak type (cached), so rules keep JAX's weak typing."""
+    key = (value, aval.dtype, aval.weak_type)
+    hit = _constants.get(key)
+    if hit is None:
+        hit = _lax_convert(np.array(value, dtype=aval.dtype), aval.dtype, aval.weak_type)
+        if len(_constants) < 4096:
+            _constants[key] = hit
+    return hit
+
+
 def full_like_aval(value, aval: core.ShapedArray):
     """An array of ``value`` with ``aval``'s shape and dtype (built from a scalar, so it stages as one op)."""
     from fungrad._src.primitives import shape  # shape imports this module at load time
 
-    scalar = np.array(value, dtype=aval.dtype)
-    return shape.broadcast_in_dim(scalar, aval.shape, ())
+    return shape.broadcast_in_dim(constant(value, aval), aval.shape, ())
 
 
 def scalar_like(value, x):
@@ -53,8 +66,8 @@ def scalar_like(value, x):
 
 
 def scalar(value, x):
-    """``value`` as a 0-d constant of ``x``'s dtype (binary primitives broadcast it)."""
-    return np.array(value, dtype=core.get_aval(x).dtype)
+    """``value`` as a 0-d constant of ``x``'s dtype and weak type (binary primitives broadcast it)."""
+    return constant(value, core.get_aval(x))
 
 
 def unbroadcast(ct, aval: core.ShapedArray):
@@ -222,7 +235,10 @@ def integer_pow(x, y: int):
 
 def _pow_jvp_base(t, ans, x, y):
     # d/dx x^y = y * x^(y-1); at y == 0 the derivative is 0 even where x^(y-1) is inf (x == 0).
-    safe = select_n(eq(y, scalar(0, y)), mul(y, pow(x, sub(y, scalar(1, y)))), scalar_like(0, ans))
+    # An integer exponent (jnp.power of a float base) is cast to the base's dtype for the product.
+    x_dtype = core.get_aval(x).dtype
+    y_times = y if core.get_aval(y).dtype == x_dtype else convert_element_type(y, x_dtype)
+    safe = select_n(eq(y, scalar(0, y)), mul(y_times, pow(x, sub(y, scalar(1, y)))), scalar_like(0, ans))
     return mul(t, safe)
 
 
