@@ -29,9 +29,20 @@ def sigmoid(x):
 
 
 def softplus(x):
-    """``log(1 + exp(x))``, computed stably as ``max(x, 0) + log1p(exp(-|x|))``."""
-    x = fnp.asarray(x)
-    return fnp.add(relu(x), fnp.log1p(fnp.exp(-fnp.abs(x))))
+    """``log(1 + exp(x))``, computed stably: ``x + log1p(exp(-x))`` for ``x > 0``, else ``log1p(exp(x))``.
+
+    Not ``max(x, 0) + log1p(exp(-|x|))``: its two kinks at 0 give the derivative ``relu'(0) - abs'(0)/2``,
+    0 with fungrad's conventions instead of ``sigmoid(0) = 0.5``. Each branch sees a clamped input
+    (double ``where``) so the unselected one never overflows into a NaN cotangent.
+
+    >>> import fungrad, fungrad.nn as fnn
+    >>> float(fungrad.grad(fnn.softplus)(0.0))
+    0.5
+    """
+    x = fnp._lax_numpy._to_inexact(fnp.asarray(x))
+    positive = x > 0
+    hi, lo = fnp.where(positive, x, 0.0), fnp.where(positive, 0.0, x)
+    return fnp.where(positive, hi + fnp.log1p(fnp.exp(-hi)), fnp.log1p(fnp.exp(lo)))
 
 
 def logsumexp(x, axis=None, keepdims: bool = False):
