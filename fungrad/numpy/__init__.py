@@ -102,6 +102,21 @@ from fungrad.numpy._lax_numpy import (
     zeros,
     zeros_like,
 )
+from fungrad.numpy._special import (
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    cosh,
+    exp2,
+    hypot,
+    log2,
+    log10,
+    sinh,
+)
 
 # dtypes and constants, as in jax.numpy
 bool_ = _np.bool_
