@@ -71,7 +71,8 @@ def closure_convert(closed: ClosedIR) -> tuple[CalleeIR, tuple]:
 
 
 def _trace_callee(fun: Callable, in_avals: Sequence[core.ShapedArray], name: str):
-    closed, _ = trace_to_ir(fun, in_avals, name=name)
+    with jax.ensure_compile_time_eval():  # see _entry: constants must be concrete, not JAX tracers
+        closed, _ = trace_to_ir(fun, in_avals, name=name)
     return closure_convert(closed)
 
 
@@ -158,7 +159,7 @@ def split_ir(ir: CalleeIR, unknown: tuple[bool, ...]) -> _Split:
     unknown_trace = StagingTrace(parent=known_trace, stage_constants=False, name="jit")
     args = [(unknown_trace if u else known_trace).new_arg(a) for a, u in zip(ir.in_avals, unknown)]
     try:
-        with core.set_current_trace(unknown_trace):
+        with core.set_current_trace(unknown_trace), jax.ensure_compile_time_eval():
             outs = eval_ir(ir, (), args)
         out_unknown = tuple(isinstance(o, StagingTracer) and o._trace is unknown_trace for o in outs)
         u_closed = unknown_trace.to_closed_ir([o for o, u in zip(outs, out_unknown) if u])
@@ -414,7 +415,10 @@ class Jitted:
             out_tree_box.append(out_tree)
             return out_leaves
 
-        closed, _ = trace_to_ir(flat_fun, avals, name="jit", arg_names=names)
+        # Tracing may run inside JAX's own trace (our jax.jit body, or a user's jax.jit), where even
+        # jnp.asarray(1.0) would give a JAX tracer; the cached IR must hold concrete constants.
+        with jax.ensure_compile_time_eval():
+            closed, _ = trace_to_ir(flat_fun, avals, name="jit", arg_names=names)
         closed = prune_constvars(ClosedIR(dce(closed.ir), closed.consts))
         entry = _Entry(closed, out_tree_box[0])
         if not any(_is_tracer(c) for c in closed.consts):  # closed-over tracers are call-specific
