@@ -94,7 +94,13 @@ def _instantiate_ct(ct, aval: core.ShapedArray):
     if not core.is_differentiable_dtype(aval.dtype):
         return np.zeros(aval.shape, dtype=jax.dtypes.float0)
     if type(ct) is ad.Zero:
-        return ad.zeros_like_aval(aval.strip_weak_type() if not aval.weak_type else aval)
+        return ad.zeros_like_aval(aval)
+    ct_aval = get_aval(ct)
+    if (ct_aval.dtype, ct_aval.weak_type) != (aval.dtype, aval.weak_type):
+        # Like JAX, a gradient has its primal's dtype and weak type (grad(f)(1.0) is weakly typed).
+        from fungrad._src.primitives import elementwise as ew
+
+        return ew.convert_element_type(ct, aval.dtype, aval.weak_type)
     return ct
 
 
