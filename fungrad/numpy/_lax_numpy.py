@@ -34,12 +34,14 @@ def _concrete(x, dtype=None, weak: bool = False):
         hit = _scalar_cache.get(key)
         if hit is not None:
             return hit
-    if dtype is None:
-        out = jnp.asarray(x) if isinstance(x, (list, tuple)) else core.as_concrete(x)
-    elif weak:
-        out = ew._lax_convert(jnp.asarray(x), np.dtype(dtype), True)
-    else:
-        out = jnp.asarray(x, dtype=dtype)
+    # Concrete even under the user's jax.jit: the cache must never keep (and leak) a JAX tracer.
+    with jax.ensure_compile_time_eval():
+        if dtype is None:
+            out = jnp.asarray(x) if isinstance(x, (list, tuple)) else core.as_concrete(x)
+        elif weak:
+            out = ew._lax_convert(jnp.asarray(x), np.dtype(dtype), True)
+        else:
+            out = jnp.asarray(x, dtype=dtype)
     if key is not None and len(_scalar_cache) < 4096:
         _scalar_cache[key] = out
     return out

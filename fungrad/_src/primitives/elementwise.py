@@ -10,6 +10,7 @@ linear, batching.
 
 from __future__ import annotations
 
+import jax
 import numpy as np
 from jax import lax
 from jax._src.lax.lax import _convert_element_type as _lax_convert
@@ -47,7 +48,10 @@ def constant(value, aval: core.ShapedArray):
     key = (value, aval.dtype, aval.weak_type)
     hit = _constants.get(key)
     if hit is None:
-        hit = _lax_convert(np.array(value, dtype=aval.dtype), aval.dtype, aval.weak_type)
+        # Concrete even when first asked for while the user's jax.jit traces fungrad ops: a cached
+        # JAX tracer would leak into later traces (XLA then rejects the executable's arguments).
+        with jax.ensure_compile_time_eval():
+            hit = _lax_convert(np.array(value, dtype=aval.dtype), aval.dtype, aval.weak_type)
         if len(_constants) < 4096:
             _constants[key] = hit
     return hit
