@@ -56,5 +56,7 @@ from fungrad._src.primitives.shape import (
 )
 from fungrad.numpy._lax_numpy import stop_gradient
 
+from fungrad._src import lax_linalg as linalg  # noqa: E402  (fungrad.lax.linalg, like jax.lax.linalg)
+
 max = maximum  # jax.lax's names for the elementwise extrema
 min = minimum

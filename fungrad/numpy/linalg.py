@@ -1,0 +1,177 @@
+"""``fungrad.numpy.linalg``: matrix decompositions and solvers with derivatives, as ``jax.numpy.linalg``.
+
+Matrices live in the last two axes; leading axes are batch axes. Inputs are promoted to floating
+point. Derivative rules and their derivations are in ``fungrad/_src/primitives/linalg.py``.
+Real dtypes only.
+
+>>> import fungrad, fungrad.numpy as fnp
+>>> a = fnp.array([[2.0, 1.0], [1.0, 3.0]])
+>>> round(float(fnp.linalg.det(a)), 6)
+5.0
+>>> (5 * fungrad.grad(lambda a: fnp.linalg.slogdet(a)[1])(a)).round().tolist()  # 5 inv(a).T
+[[3.0, -1.0], [-1.0, 2.0]]
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+
+from fungrad._src.core import FungradTypeError, get_aval
+from fungrad._src.primitives import linalg as _la
+from fungrad.numpy._lax_numpy import (
+    _promote,
+    _to_inexact,
+    broadcast_shapes,
+    broadcast_to,
+    expand_dims,
+    eye,
+    squeeze,
+    swapaxes,
+)
+
+__all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv"]
+__all__ += ["qr", "slogdet", "solve", "svd", "svdvals"]
+
+
+class EighResult(NamedTuple):
+    eigenvalues: jax.Array
+    eigenvectors: jax.Array
+
+
+class SVDResult(NamedTuple):
+    U: jax.Array
+    S: jax.Array
+    Vh: jax.Array
+
+
+class QRResult(NamedTuple):
+    Q: jax.Array
+    R: jax.Array
+
+
+class SlogdetResult(NamedTuple):
+    sign: jax.Array
+    logabsdet: jax.Array
+
+
+def _square(name: str, a):
+    a = _to_inexact(a)
+    _la._check_square(name, a)
+    return a
+
+
+def _symmetrize(a):
+    return (a + swapaxes(a, -1, -2)) / 2
+
+
+def cholesky(a, *, upper: bool = False, symmetrize_input: bool = True):
+    """Cholesky factor ``L`` (lower) with ``a = L @ L.T`` of symmetric positive-definite ``a``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.cholesky(fnp.array([[4.0, 2.0], [2.0, 2.0]])).tolist()
+    [[2.0, 0.0], [1.0, 1.0]]
+    """
+    a = _square("cholesky", a)
+    factor = _la.cholesky(_symmetrize(a) if symmetrize_input else a)
+    return swapaxes(factor, -1, -2) if upper else factor
+
+
+def solve(a, b):
+    """Solve ``a @ x = b``; ``b`` is a vector if 1-D, else a stack of matrices ``(..., n, k)``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.solve(fnp.array([[2.0, 0.0], [0.0, 4.0]]), fnp.array([2.0, 2.0])).tolist()
+    [1.0, 0.5]
+    """
+    a, b = _promote(_square("solve", a), _to_inexact(b))
+    n, vector = get_aval(a).shape[-1], get_aval(b).ndim == 1
+    b2 = expand_dims(b, -1) if vector else b
+    if get_aval(b2).ndim < 2 or get_aval(b2).shape[-2] != n:
+        raise FungradTypeError(f"solve: a has shape {get_aval(a).shape} but b has shape {get_aval(b).shape}")
+    batch = broadcast_shapes(get_aval(a).shape[:-2], get_aval(b2).shape[:-2])
+    a = broadcast_to(a, batch + get_aval(a).shape[-2:])
+    b2 = broadcast_to(b2, batch + get_aval(b2).shape[-2:])
+    x = _la.solve(a, b2)
+    return squeeze(x, -1) if vector else x
+
+
+def inv(a):
+    """The matrix inverse (solving against the identity).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.inv(fnp.array([[2.0, 0.0], [0.0, 4.0]])).tolist()
+    [[0.5, 0.0], [0.0, 0.25]]
+    """
+    a = _square("inv", a)
+    identity = broadcast_to(eye(get_aval(a).shape[-1], dtype=get_aval(a).dtype), get_aval(a).shape)
+    return _la.solve(a, identity)
+
+
+def det(a):
+    """The determinant (its derivative is ``det(a) * inv(a).T``)."""
+    return _la.det(_square("det", a))
+
+
+def slogdet(a) -> SlogdetResult:
+    """``(sign, log|det a|)``, stable for large or tiny determinants."""
+    sign, logabsdet = _la.slogdet(_square("slogdet", a))
+    return SlogdetResult(sign, logabsdet)
+
+
+def eigh(a, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResult:  # noqa: N803 - NumPy's name
+    """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.eigh(fnp.array([[2.0, 0.0], [0.0, 1.0]])).eigenvalues.tolist()
+    [1.0, 2.0]
+    """
+    a = _square("eigh", a)
+    if symmetrize_input:
+        a = _symmetrize(a)
+    elif UPLO == "U":
+        a = swapaxes(a, -1, -2)
+    v, w = _la.eigh(a)
+    return EighResult(w, v)
+
+
+def eigvalsh(a, UPLO: str | None = None):  # noqa: N803
+    """Eigenvalues (ascending) of a symmetric matrix."""
+    return eigh(a, UPLO).eigenvalues
+
+
+def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):
+    """Singular value decomposition ``a = U @ diag(S) @ Vh`` (``S`` descending).
+
+    Derivatives need ``full_matrices=False`` unless ``a`` is square, as in JAX.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.svd(fnp.array([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False).tolist()
+    [4.0, 3.0]
+    """
+    a = _to_inexact(a)
+    if get_aval(a).ndim < 2:
+        raise FungradTypeError(f"svd: expected a matrix (at least 2 axes), got shape {get_aval(a).shape}")
+    s, u, vt = _la.svd(a, full_matrices=full_matrices and compute_uv)
+    return SVDResult(u, s, vt) if compute_uv else s
+
+
+def svdvals(a):
+    """Singular values, descending."""
+    return svd(a, compute_uv=False)
+
+
+def qr(a, mode: str = "reduced"):
+    """QR decomposition ``a = Q @ R``; ``mode`` is ``"reduced"``, ``"complete"`` or ``"r"``.
+
+    >>> import fungrad.numpy as fnp
+    >>> q, r = fnp.linalg.qr(fnp.eye(2))
+    >>> abs(r).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    a = _to_inexact(a)
+    if mode not in ("reduced", "complete", "r"):
+        raise FungradTypeError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
+    q, r = _la.qr(a, full_matrices=mode == "complete")
+    return r if mode == "r" else QRResult(q, r)
