@@ -1,8 +1,8 @@
 """``fungrad.scipy.special``: special functions with derivatives, mirroring ``jax.scipy.special``.
 
 >>> import fungrad, fungrad.scipy.special as fsp
->>> round(float(fungrad.grad(fsp.gammaln)(1.0)), 6)  # digamma(1) = -Euler's gamma
--0.577216
+>>> round(float(fungrad.grad(fsp.gammaln)(1.0)), 4)  # digamma(1) = -Euler's gamma
+-0.5772
 """
 
 from __future__ import annotations
