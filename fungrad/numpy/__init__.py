@@ -8,7 +8,7 @@
 import numpy as _np
 
 from fungrad.numpy import _methods, linalg
-from fungrad.numpy._indexing import getitem
+from fungrad.numpy._indexing import getitem, take, take_along_axis
 from fungrad.numpy._lax_numpy import (
     abs,
     absolute,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fungrad._src.core import Tracer
 from fungrad.numpy import _lax_numpy as lnp
-from fungrad.numpy._indexing import getitem
+from fungrad.numpy._indexing import _IndexUpdateHelper, getitem
 
 
 def _swap(fn):
@@ -75,3 +75,12 @@ def install() -> None:
     Tracer.T = property(lambda self: lnp.transpose(self))
     Tracer.mT = property(lambda self: lnp.swapaxes(self, -1, -2))
     Tracer.__hash__ = None  # __eq__ is elementwise, as for arrays
+    Tracer.at = property(_IndexUpdateHelper)
+    Tracer.__setitem__ = _setitem
+
+
+def _setitem(self, index, value):
+    raise TypeError(
+        "fungrad arrays are immutable: `x[idx] = y` is not supported inside transformations; "
+        "use `x = x.at[idx].set(y)` (or .add, .multiply, .min, .max) instead"
+    )

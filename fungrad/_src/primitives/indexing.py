@@ -1,0 +1,421 @@
+"""Indexing primitives: gather and the scatter family (scatter, scatter_add, scatter_mul, scatter_min,
+scatter_max).
+
+Semantics are XLA's, as exposed by ``jax.lax.gather`` / ``jax.lax.scatter*``: ``indices`` has the
+index vector in its *last* axis, the other axes are batch axes; ``dimension_numbers`` are
+``jax.lax.GatherDimensionNumbers`` / ``ScatterDimensionNumbers`` (hashable named tuples of ints) and
+say which operand axes the index vector addresses, which slice axes are collapsed, and which axes are
+batching axes (paired operand/indices axes, used by the batching rules below).
+
+Out of bounds (``mode``, a ``jax.lax.GatherScatterMode``):
+
+* ``CLIP``: start indices are clamped so the whole slice is in bounds; for scatters the updates then
+  land on the clamped position.
+* ``FILL_OR_DROP`` (the default, as in ``jax.lax``): a gather returns ``fill_value`` for slices that
+  are not entirely in bounds (NaN for inexact dtypes, the minimum for signed integers, the maximum
+  for unsigned, True for bool); a scatter drops such updates.
+* ``PROMISE_IN_BOUNDS``: XLA's native behaviour, which clamps in a gather and drops in a scatter.
+  ``x[i]`` in fungrad.numpy uses it, like jax.numpy: the value clamps, the gradient of an
+  out-of-bounds read is zero.
+
+Derivatives: gather is linear in the operand; its transpose is a scatter-add of the cotangent with
+the same mode (so clamped reads send their cotangent to the clamped position and dropped/filled
+reads send nothing). scatter-add is linear in (operand, updates); its transpose gathers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from jax import lax
+
+from fungrad._src import ad, batching
+from fungrad._src.ad import Zero, is_undefined
+from fungrad._src.batching import move_to
+from fungrad._src.core import Primitive, bind, def_lowering, get_aval
+from fungrad._src.primitives import elementwise as ew
+
+GatherDimensionNumbers = lax.GatherDimensionNumbers
+ScatterDimensionNumbers = lax.ScatterDimensionNumbers
+GatherScatterMode = lax.GatherScatterMode
+
+
+def _shift(axes, by: int = 1) -> tuple[int, ...]:
+    return tuple(a + by for a in axes)
+
+
+def _zero_tangent(x):
+    return Zero(get_aval(x).to_tangent_aval())
+
+
+# ---- gather ----------------------------------------------------------------------------------------
+
+gather_p = Primitive("gather")
+def_lowering(
+    gather_p,
+    lambda x, idx, *, dimension_numbers, slice_sizes, mode, fill_value, indices_are_sorted, unique_indices: lax.gather(
+        x,
+        idx,
+        dimension_numbers,
+        slice_sizes,
+        mode=mode,
+        fill_value=fill_value,
+        indices_are_sorted=indices_are_sorted,
+        unique_indices=unique_indices,
+    ),
+)
+
+
+def gather(
+    operand,
+    indices,
+    dimension_numbers: GatherDimensionNumbers,
+    slice_sizes,
+    *,
+    mode=None,
+    fill_value=None,
+    indices_are_sorted: bool = False,
+    unique_indices: bool = False,
+):
+    """XLA's gather (see ``jax.lax.gather``); ``mode`` defaults to FILL_OR_DROP as in jax.lax."""
+    return bind(
+        gather_p,
+        operand,
+        indices,
+        dimension_numbers=_gather_dnums(dimension_numbers),
+        slice_sizes=tuple(int(s) for s in slice_sizes),
+        mode=GatherScatterMode.from_any(mode),
+        fill_value=fill_value,
+        indices_are_sorted=bool(indices_are_sorted),
+        unique_indices=bool(unique_indices),
+    )
+
+
+def _gather_dnums(d) -> GatherDimensionNumbers:
+    return GatherDimensionNumbers(*(tuple(int(a) for a in f) for f in d))
+
+
+def _gather_jvp(primals, tangents, *, fill_value, **params):
+    (x, idx), (t, _) = primals, tangents
+    ans = bind(gather_p, x, idx, fill_value=fill_value, **params)
+    if type(t) is Zero:
+        return ans, _zero_tangent(ans)
+    # Filled (out-of-bounds) positions are constants: their tangent is 0, not the fill value.
+    return ans, bind(gather_p, t, idx, fill_value=0, **params)
+
+
+def _gather_transpose(ct, x, idx, *, dimension_numbers, slice_sizes, mode, fill_value, **flags):
+    if is_undefined(idx):
+        raise NotImplementedError("[vjp] gather is not linear in its indices")
+    if type(ct) is Zero:
+        return [None, None]
+    d = dimension_numbers
+    dnums = ScatterDimensionNumbers(
+        d.offset_dims, d.collapsed_slice_dims, d.start_index_map, d.operand_batching_dims, d.start_indices_batching_dims
+    )
+    zeros = ew.full_like_aval(0, x.aval)
+    return [bind(scatter_add_p, zeros, idx, ct, dimension_numbers=dnums, mode=mode, **flags), None]
+
+
+def _gather_batch(args, dims, *, dimension_numbers, slice_sizes, **params):
+    (x, idx), (dx, di) = args, dims
+    d = dimension_numbers
+    if di is None:
+        # Only the operand is batched: its batch axis becomes the first (offset) axis of every slice.
+        x = move_to(x, dx, 0, 0)
+        size = get_aval(x).shape[0]
+        new = GatherDimensionNumbers(
+            (0, *_shift(d.offset_dims)),
+            _shift(d.collapsed_slice_dims),
+            _shift(d.start_index_map),
+            _shift(d.operand_batching_dims),
+            d.start_indices_batching_dims,
+        )
+        return bind(gather_p, x, idx, dimension_numbers=new, slice_sizes=(size, *slice_sizes), **params), 0
+    idx = move_to(idx, di, 0, 0)
+    if dx is None:
+        # Only the indices are batched: one more batch axis of indices, which leads the output.
+        new = GatherDimensionNumbers(
+            _shift(d.offset_dims),
+            d.collapsed_slice_dims,
+            d.start_index_map,
+            d.operand_batching_dims,
+            _shift(d.start_indices_batching_dims),
+        )
+        return bind(gather_p, x, idx, dimension_numbers=new, slice_sizes=slice_sizes, **params), 0
+    # Both batched: pair the two batch axes as gather batching dimensions.
+    x = move_to(x, dx, 0, 0)
+    new = GatherDimensionNumbers(
+        _shift(d.offset_dims),
+        _shift(d.collapsed_slice_dims),
+        _shift(d.start_index_map),
+        (0, *_shift(d.operand_batching_dims)),
+        (0, *_shift(d.start_indices_batching_dims)),
+    )
+    return bind(gather_p, x, idx, dimension_numbers=new, slice_sizes=(1, *slice_sizes), **params), 0
+
+
+ad.jvp_rules[gather_p] = _gather_jvp
+ad.transpose_rules[gather_p] = _gather_transpose
+batching.batching_rules[gather_p] = _gather_batch
+
+# ---- the scatter family ------------------------------------------------------------------------------
+
+
+def _scatter_primitive(name: str, lax_fn) -> Primitive:
+    prim = Primitive(name)
+    def_lowering(
+        prim,
+        lambda x, idx, upd, *, dimension_numbers, mode, indices_are_sorted, unique_indices: lax_fn(
+            x,
+            idx,
+            upd,
+            dimension_numbers,
+            mode=mode,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+        ),
+    )
+    batching.batching_rules[prim] = _scatter_batch(prim)
+    return prim
+
+
+def _scatter_batch(prim):
+    """Batching for scatters: every operand gets the batch axis first, paired as batching dims."""
+
+    def rule(args, dims, *, dimension_numbers, **params):
+        size = next(get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
+        x, idx, upd = (move_to(a, d, 0, size) for a, d in zip(args, dims))
+        d = dimension_numbers
+        new = ScatterDimensionNumbers(
+            _shift(d.update_window_dims),
+            _shift(d.inserted_window_dims),
+            _shift(d.scatter_dims_to_operand_dims),
+            (0, *_shift(d.operand_batching_dims)),
+            (0, *_shift(d.scatter_indices_batching_dims)),
+        )
+        return bind(prim, x, idx, upd, dimension_numbers=new, **params), 0
+
+    return rule
+
+
+def _scatter_wrapper(prim):
+    def wrapper(
+        operand,
+        indices,
+        updates,
+        dimension_numbers: ScatterDimensionNumbers,
+        *,
+        mode=None,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+    ):
+        return bind(
+            prim,
+            operand,
+            indices,
+            updates,
+            dimension_numbers=ScatterDimensionNumbers(*(tuple(int(a) for a in f) for f in dimension_numbers)),
+            mode=GatherScatterMode.from_any(mode),
+            indices_are_sorted=bool(indices_are_sorted),
+            unique_indices=bool(unique_indices),
+        )
+
+    wrapper.__name__ = wrapper.__qualname__ = prim.name
+    wrapper.__doc__ = (
+        f"XLA's ``{prim.name}`` (see ``jax.lax.{prim.name}``): combine ``updates`` into ``operand`` at "
+        "``indices``. ``mode`` defaults to FILL_OR_DROP: out-of-bounds updates are dropped."
+    )
+    return wrapper
+
+
+def _gather_like(ct_or_x, idx, upd_aval, *, dimension_numbers, mode, indices_are_sorted, unique_indices):
+    """Read, for every element of ``updates``, the operand element it is scattered to."""
+    d = dimension_numbers
+    x_shape = get_aval(ct_or_x).shape
+    slice_sizes, pos = [], 0
+    for i in range(len(x_shape)):
+        if i in d.inserted_window_dims or i in d.operand_batching_dims:
+            slice_sizes.append(1)
+        else:
+            slice_sizes.append(upd_aval.shape[d.update_window_dims[pos]])
+            pos += 1
+    dnums = GatherDimensionNumbers(
+        d.update_window_dims,
+        d.inserted_window_dims,
+        d.scatter_dims_to_operand_dims,
+        d.operand_batching_dims,
+        d.scatter_indices_batching_dims,
+    )
+    return bind(
+        gather_p,
+        ct_or_x,
+        idx,
+        dimension_numbers=dnums,
+        slice_sizes=tuple(slice_sizes),
+        mode=mode,
+        fill_value=0,
+        indices_are_sorted=indices_are_sorted,
+        unique_indices=unique_indices,
+    )
+
+
+# scatter_add: linear in (operand, updates) jointly.
+scatter_add_p = _scatter_primitive("scatter_add", lax.scatter_add)
+scatter_add = _scatter_wrapper(scatter_add_p)
+
+
+def _scatter_add_jvp(primals, tangents, **params):
+    (x, idx, upd), (tx, _, tu) = primals, tangents
+    ans = bind(scatter_add_p, x, idx, upd, **params)
+    if type(tx) is Zero and type(tu) is Zero:
+        return ans, _zero_tangent(ans)
+    tx, tu = ad.instantiate(tx), ad.instantiate(tu)
+    return ans, bind(scatter_add_p, tx, idx, tu, **params)
+
+
+def _scatter_add_transpose(ct, x, idx, upd, **params):
+    if is_undefined(idx):
+        raise NotImplementedError("[vjp] scatter_add is not linear in its indices")
+    if type(ct) is Zero:
+        return [None, None, None]
+    upd_aval = upd.aval if is_undefined(upd) else get_aval(upd)
+    ct_upd = _gather_like(ct, idx, upd_aval, **params) if is_undefined(upd) else None
+    return [ct if is_undefined(x) else None, None, ct_upd]
+
+
+ad.jvp_rules[scatter_add_p] = _scatter_add_jvp
+ad.transpose_rules[scatter_add_p] = _scatter_add_transpose
+
+# scatter (set): later updates overwrite earlier ones and the operand.
+scatter_p = _scatter_primitive("scatter", lax.scatter)
+scatter = _scatter_wrapper(scatter_p)
+
+
+def _scatter_jvp(primals, tangents, **params):
+    # With duplicate indices only one update "wins" each position. Scatter a unique id per update
+    # element, read back which id landed where each update went, and keep the tangent of winners
+    # only; operand positions hit by any update lose their tangent. The tangent is then a linear
+    # scatter_add of masked tangents, so it transposes without a rule for scatter itself.
+    (x, idx, upd), (tx, _, tu) = primals, tangents
+    ans = bind(scatter_p, x, idx, upd, **params)
+    if type(tx) is Zero and type(tu) is Zero:
+        return ans, _zero_tangent(ans)
+    upd_aval = get_aval(upd)
+    id_dtype = np.int64 if upd_aval.size >= 2**31 - 1 else np.int32
+    ids = np.arange(1, upd_aval.size + 1, dtype=id_dtype).reshape(upd_aval.shape)
+    hit = bind(scatter_p, np.zeros(get_aval(x).shape, id_dtype), idx, ids, **params)
+    x_kept = ew.eq(hit, np.zeros((), id_dtype))
+    upd_won = ew.eq(_gather_like(hit, idx, upd_aval, **params), ids)
+    tx = ew.select_n(x_kept, ew.full_like_aval(0, get_aval(x)), ad.instantiate(tx))
+    tu = ew.select_n(upd_won, ew.full_like_aval(0, upd_aval), ad.instantiate(tu))
+    return ans, bind(scatter_add_p, tx, idx, tu, **params)
+
+
+ad.jvp_rules[scatter_p] = _scatter_jvp
+
+# scatter_mul: out[p] = x[p] * prod of the updates sent to p.
+scatter_mul_p = _scatter_primitive("scatter_mul", lax.scatter_mul)
+scatter_mul = _scatter_wrapper(scatter_mul_p)
+
+
+def _scatter_mul_jvp(primals, tangents, **params):
+    (x, idx, upd), (tx, _, tu) = primals, tangents
+    ans = bind(scatter_mul_p, x, idx, upd, **params)
+    out = _zero_tangent(ans)
+    if type(tx) is not Zero:  # linear in x: scale by the same products
+        out = bind(scatter_mul_p, tx, idx, upd, **params)
+    if type(tu) is not Zero:
+        if not params["unique_indices"]:
+            # d/du_k of x * prod_j u_j needs prod_{j != k} u_j, which has no division-free form here.
+            raise NotImplementedError(
+                "[jvp] scatter_mul is only differentiable with respect to its updates when "
+                "unique_indices=True (as in JAX); pass unique_indices=True if the indices do not repeat"
+            )
+        # With unique indices each position receives at most one update u: d(x u) = x du.
+        spread = bind(scatter_add_p, ew.full_like_aval(0, get_aval(x)), idx, tu, **params)
+        out = ad.add_tangents(out, ew.mul(x, spread))
+    return ans, out
+
+
+def _scatter_mul_transpose(ct, x, idx, upd, **params):
+    if is_undefined(upd) or is_undefined(idx):
+        raise NotImplementedError("[vjp] scatter_mul is linear only in its operand")
+    if type(ct) is Zero:
+        return [None, None, None]
+    # Multiplying each position by a fixed product is a diagonal map: its own transpose.
+    return [bind(scatter_mul_p, ct, idx, upd, **params), None, None]
+
+
+ad.jvp_rules[scatter_mul_p] = _scatter_mul_jvp
+ad.transpose_rules[scatter_mul_p] = _scatter_mul_transpose
+
+# scatter_min / scatter_max: the derivative is shared evenly among everything that ties for the
+# extremum at a position (operand element included), like reduce_max.
+scatter_min_p = _scatter_primitive("scatter_min", lax.scatter_min)
+scatter_max_p = _scatter_primitive("scatter_max", lax.scatter_max)
+scatter_min = _scatter_wrapper(scatter_min_p)
+scatter_max = _scatter_wrapper(scatter_max_p)
+
+
+def _scatter_extremum_jvp(prim):
+    def rule(primals, tangents, **params):
+        (x, idx, upd), (tx, _, tu) = primals, tangents
+        ans = bind(prim, x, idx, upd, **params)
+        if type(tx) is Zero and type(tu) is Zero:
+            return ans, _zero_tangent(ans)
+        x_aval, upd_aval = get_aval(x), get_aval(upd)
+        at_x = ew.convert_element_type(ew.eq(x, ans), x_aval.dtype)
+        at_upd = ew.convert_element_type(ew.eq(upd, _gather_like(ans, idx, upd_aval, **params)), upd_aval.dtype)
+        count = bind(scatter_add_p, at_x, idx, at_upd, **params)
+        tx = ew.mul(ad.instantiate(tx), at_x)
+        tu = ew.mul(ad.instantiate(tu), at_upd)
+        return ans, ew.div(bind(scatter_add_p, tx, idx, tu, **params), count)
+
+    return rule
+
+
+ad.jvp_rules[scatter_min_p] = _scatter_extremum_jvp(scatter_min_p)
+ad.jvp_rules[scatter_max_p] = _scatter_extremum_jvp(scatter_max_p)
+
+
+# ---- dynamic slices (composites: a single-window gather / scatter with clamped starts) ------------
+
+
+def _start_vector(start_indices):
+    from fungrad.numpy._lax_numpy import asarray, stack
+
+    if not len(start_indices):
+        return np.zeros((0,), np.int32)
+    return stack([asarray(s) for s in start_indices])
+
+
+def dynamic_slice(operand, start_indices, slice_sizes):
+    """``operand[start:start + size]`` along every axis with traced ``start_indices``.
+
+    As in ``jax.lax.dynamic_slice``, each start is clamped to ``[0, dim - size]`` so the slice is
+    always in bounds (negative starts are clamped to 0, not wrapped).
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.dynamic_slice(np.arange(5.0), (3,), (3,)).tolist()
+    [2.0, 3.0, 4.0]
+    """
+    axes = tuple(range(get_aval(operand).ndim))
+    dnums = GatherDimensionNumbers(axes, (), axes, (), ())
+    starts = _start_vector(start_indices)
+    return gather(operand, starts, dnums, slice_sizes, mode=GatherScatterMode.CLIP, unique_indices=True)
+
+
+def dynamic_update_slice(operand, update, start_indices):
+    """``operand`` with the block at ``start_indices`` replaced by ``update`` (starts clamped so the
+    block fits, as in ``jax.lax.dynamic_update_slice``).
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.dynamic_update_slice(np.zeros(4), np.ones(2), (3,)).tolist()
+    [0.0, 0.0, 1.0, 1.0]
+    """
+    x_aval = get_aval(operand)
+    update = ew.convert_element_type(update, x_aval.dtype, get_aval(update).weak_type and x_aval.weak_type)
+    axes = tuple(range(x_aval.ndim))
+    dnums = ScatterDimensionNumbers(axes, (), axes, (), ())
+    starts = _start_vector(start_indices)
+    return scatter(operand, starts, update, dnums, mode=GatherScatterMode.CLIP, unique_indices=True)
