@@ -5,6 +5,7 @@
 3.0
 """
 
+from fungrad._src.primitives.conv import conv_general_dilated
 from fungrad._src.primitives.dot import dot_general
 from fungrad._src.primitives.elementwise import (
     abs,

@@ -1,3 +1,3 @@
 """Primitive families. Importing this package registers every primitive's rules with the interpreters."""
 
-from fungrad._src.primitives import dot, elementwise, indexing, linalg, reductions, shape, special  # noqa: F401
+from fungrad._src.primitives import conv, dot, elementwise, indexing, linalg, reductions, shape, special  # noqa: F401
