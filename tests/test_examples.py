@@ -1,0 +1,102 @@
+"""Every example runs end to end with a small step count: the loss goes down and fungrad's
+derivatives agree with JAX's (each example's ``main(argv)`` returns its results as a dict).
+
+The full-length runs and their measured accuracies are in docs/examples.md.
+"""
+
+import os
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+import fungrad
+import fungrad.numpy as fnp
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+sys.path.insert(0, EXAMPLES)
+
+import breast_cancer  # noqa: E402
+import digits  # noqa: E402
+import dp_sgd  # noqa: E402
+import newton_cg  # noqa: E402
+
+
+def went_down(losses, k: int = 5, factor: float = 0.9) -> bool:
+    return np.mean(losses[-k:]) < factor * np.mean(losses[:k])
+
+
+def test_digits_mlp(tmp_path):
+    out = digits.main(["--steps", "80", "--out", str(tmp_path), "--quiet"])
+    assert went_down(out["losses"])
+    assert out["grad_rel_diff"] < 1e-4  # float32 gradients, fungrad vs jax.grad
+    assert out["test_accuracy"] > 0.85
+    assert os.path.getsize(out["png"]) > 10_000
+
+
+@pytest.mark.skipif(not hasattr(fungrad.lax, "conv_general_dilated"), reason="fungrad.lax.conv_general_dilated missing")
+def test_digits_cnn(tmp_path):
+    out = digits.main(["--model", "cnn", "--steps", "40", "--out", str(tmp_path), "--quiet"])
+    assert went_down(out["losses"])
+    assert out["grad_rel_diff"] < 1e-4
+    assert out["test_accuracy"] > 0.8
+
+
+def test_breast_cancer():
+    out = breast_cancer.main(["--steps", "100"])
+    for model in ("logistic", "mlp"):
+        assert went_down(out[model]["losses"])
+        assert out[model]["test_accuracy"] > 0.9
+        assert len(out[model]["top_features"]) == 5
+    assert out["grad_rel_diff"] < 1e-4
+
+
+def test_dp_sgd():
+    out = dp_sgd.main(["--steps", "40"])
+    for run in ("non-private", "dp-sgd"):
+        assert went_down(out[run]["losses"])
+    assert out["grad_rel_diff"] < 1e-4
+
+
+def test_newton_cg():
+    out = newton_cg.main(["--gd-steps", "50"])
+    newton, gd = out["newton_losses"], out["gd_losses"]
+    assert all(b <= a for a, b in zip(newton, newton[1:]))  # the line search makes every step a descent
+    assert newton[-1] < gd[-1] < gd[0]
+    assert len(newton) < 20
+    assert out["grad_rel_diff"] < 1e-10  # float64 Hessian-vector products vs jax.hessian
+
+
+def test_quickstart():
+    if not os.path.exists(os.path.join(EXAMPLES, "quickstart.py")):
+        pytest.skip("no examples/quickstart.py")
+    import quickstart
+
+    assert quickstart.main() < 1e-10
+
+
+def test_two_compiled_steps_in_one_process():
+    """Regression: fungrad once cached JAX tracers as constants, so the second jax.jit training step
+    built in a process failed on its third call ('Execution supplied 7 arguments but compiled
+    program expected 15')."""
+
+    def train(params):
+        optimizer = optax.adam(0.1)
+
+        @jax.jit
+        def step(params, opt_state):
+            grads = fungrad.grad(lambda p: fnp.sum(p["w"] * p["w"]))(params)  # p["b"] gets a zero gradient
+            updates, opt_state = optimizer.update(grads, opt_state, params)
+            return optax.apply_updates(params, updates), opt_state
+
+        opt_state = optimizer.init(params)
+        for _ in range(4):
+            params, opt_state = step(params, opt_state)
+        return params
+
+    for _ in range(2):
+        out = train({"w": jnp.ones(3, jnp.float32), "b": jnp.zeros((), jnp.float32)})
+        assert float(out["w"][0]) < 1.0
