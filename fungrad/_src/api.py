@@ -35,15 +35,30 @@ def _leaf_to_array(x, transform: str, path: str):
     )
 
 
-def flatten_args(tree, transform: str, what: str = "argument"):
-    """Flatten a pytree of arrays, converting leaves to jax arrays; clear error on a non-array leaf."""
+def flatten_args(tree, transform: str, what: str = "args", positions: Sequence[int] | None = None):
+    """Flatten a pytree of arrays, converting leaves to jax arrays; clear error on a non-array leaf.
+
+    ``positions`` renames the top-level indices of a tuple ``tree`` in error messages (the
+    positional indices of the differentiated arguments, say).
+    """
     leaves_with_paths, treedef = tree_util.tree_flatten_with_path(tree)
-    leaves = [_leaf_to_array(x, transform, f"{what}{tree_util.keystr(p)}") for p, x in leaves_with_paths]
+    leaves = []
+    for p, x in leaves_with_paths:
+        if isinstance(x, (Tracer, jax.Array)):
+            leaves.append(x)
+        else:
+            leaves.append(_leaf_to_array(x, transform, _path_name(what, p, positions)))
     return leaves, treedef
 
 
-def _path_names(tree, prefix: str) -> list[str]:
-    return [f"{prefix}{tree_util.keystr(p)}" for p, _ in tree_util.tree_flatten_with_path(tree)[0]]
+def _path_name(what: str, path, positions=None) -> str:
+    if positions is not None and path and isinstance(path[0], tree_util.SequenceKey):
+        return f"{what}[{positions[path[0].idx]}]{tree_util.keystr(tuple(path[1:]))}"
+    return f"{what}{tree_util.keystr(path)}"
+
+
+def _path_names(tree, prefix: str, positions=None) -> list[str]:
+    return [_path_name(prefix, p, positions) for p, _ in tree_util.tree_flatten_with_path(tree)[0]]
 
 
 def _normalize_argnums(argnums, nargs: int, transform: str) -> tuple[int, ...]:
@@ -82,11 +97,24 @@ def _with_user_context(transform: str):
                 msg = str(err)
                 if msg.startswith("["):
                     raise
-                raise type(err)(f"[{transform}] {msg}") from None
+                where = _user_frame_of(err.__traceback__)
+                at = f" (at {where})" if where is not None else ""
+                raise type(err)(f"[{transform}] {msg}{at}") from None
 
         return inner
 
     return wrap
+
+
+def _user_frame_of(tb) -> core.SourceInfo | None:
+    """The innermost frame of a traceback that is user code (where a shape error was made)."""
+    found = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not core._is_internal(code.co_filename):
+            found = core.SourceInfo(code.co_filename, tb.tb_lineno, code.co_name)
+        tb = tb.tb_next
+    return found
 
 
 def _instantiate_ct(ct, aval: core.ShapedArray):
@@ -394,8 +422,8 @@ def linear_transpose(fun: Callable, *primals):
     return transposed
 
 
-def _check_grad_inputs(dyn_leaves, dyn, allow_int: bool, transform: str):
-    names = _path_names(dyn, "argument")
+def _check_grad_inputs(dyn_leaves, dyn, allow_int: bool, transform: str, positions=None):
+    names = _path_names(dyn, "args", positions)
     for name, x in zip(names, dyn_leaves):
         dtype = get_aval(x).dtype
         if not core.is_differentiable_dtype(dtype) and not allow_int:
@@ -422,8 +450,8 @@ def value_and_grad(
     def value_and_grad_fun(*args, **kwargs):
         nums = _normalize_argnums(argnums, len(args), transform)
         dyn, rebuild = _split_args(args, nums)
-        dyn_leaves, _ = flatten_args(dyn, transform)
-        _check_grad_inputs(dyn_leaves, dyn, allow_int, transform)
+        dyn_leaves, _ = flatten_args(dyn, transform, positions=nums)
+        _check_grad_inputs(dyn_leaves, dyn, allow_int, transform, nums)
         leaves, in_tree, outs, out_tree, linear, aux = _linearize(
             lambda *d: fun(*rebuild(d), **kwargs), dyn, transform, has_aux
         )

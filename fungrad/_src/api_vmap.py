@@ -20,6 +20,7 @@ from fungrad._src.api import (
     _check_grad_inputs,
     _normalize_argnums,
     _split_args,
+    _with_user_context,
     flatten_args,
     jvp,
     vjp,
@@ -30,16 +31,21 @@ from fungrad._src.core import FungradTypeError, get_aval
 # vmap
 
 
-def _broadcast_prefix(prefix, tree, what: str) -> list:
-    """One entry of ``prefix`` per leaf of ``tree`` (``prefix`` is a pytree prefix of ``tree``)."""
+def _broadcast_prefix(prefix, tree, what: str, shown=None) -> list:
+    """One entry of ``prefix`` per leaf of ``tree`` (``prefix`` is a pytree prefix of ``tree``).
+
+    ``shown`` is ``(user's value, user's tree)`` for the error message when ``prefix``/``tree`` wrap them.
+    """
     prefix_leaves, prefix_def = tree_util.tree_flatten(prefix, is_leaf=lambda x: x is None)
     try:
         subtrees = prefix_def.flatten_up_to(tree)
     except (ValueError, TypeError) as err:
+        value, user_tree = shown if shown is not None else (prefix, tree)
+        kind = "arguments" if what == "in_axes" else "outputs"
         raise FungradTypeError(
-            f"[vmap] {what}={prefix!r} does not match the structure of the arguments "
-            f"{tree_util.tree_structure(tree)}: {what} must be an int, None, or a pytree prefix of the "
-            f"arguments ({err})"
+            f"[vmap] {what}={value!r} does not match the structure of the {kind} "
+            f"{tree_util.tree_structure(user_tree)}: {what} must be an int, None, or a pytree prefix of the "
+            f"{kind} ({err})"
         ) from None
     out = []
     for p, sub in zip(prefix_leaves, subtrees):
@@ -120,8 +126,11 @@ def vmap(
         in_axes = tuple(in_axes)
 
     @functools.wraps(fun)
+    @_with_user_context("vmap")
     def vmapped(*args, **kwargs):
         all_args = (args, kwargs)
+        flatten_args(args, "vmap")  # names a non-array argument args[i]... / kwargs[...] in the error
+        flatten_args(kwargs, "vmap", "kwargs")
         leaves, in_tree = flatten_args(all_args, "vmap")
         prefix = (in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args), 0)
         if isinstance(in_axes, tuple) and len(in_axes) != len(args):
@@ -129,7 +138,7 @@ def vmap(
                 f"[vmap] in_axes is a tuple of length {len(in_axes)} but the function was called with "
                 f"{len(args)} positional argument(s)"
             )
-        dims = _broadcast_prefix(prefix, all_args, "in_axes")
+        dims = _broadcast_prefix(prefix, all_args, "in_axes", shown=(in_axes, args))
         names = [
             f"args{tree_util.keystr(p)[3:]}"
             if tree_util.keystr(p).startswith("[0]")
@@ -211,8 +220,8 @@ def _basis(leaves) -> list:
 def _jacobian_setup(fun, argnums, args, kwargs, transform):
     nums = _normalize_argnums(argnums, len(args), transform)
     dyn, rebuild = _split_args(args, nums)
-    dyn_leaves, dyn_tree = flatten_args(dyn, transform)
-    _check_grad_inputs(dyn_leaves, dyn, False, transform)
+    dyn_leaves, dyn_tree = flatten_args(dyn, transform, positions=nums)
+    _check_grad_inputs(dyn_leaves, dyn, False, transform, nums)
 
     def f_flat(*leaves):
         return fun(*rebuild(tree_util.tree_unflatten(dyn_tree, leaves)), **kwargs)
