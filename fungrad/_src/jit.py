@@ -364,24 +364,34 @@ class Jitted:
             tuple((i, args[i]) for i in sorted(snums) if i < len(args)),
             tuple(sorted((k, v) for k, v in kwargs.items() if k in snames)),
         )
+        leaves, in_tree = tree_util.tree_flatten(dyn)
         if check:
-            from fungrad._src.api import flatten_args
-
-            leaves, in_tree = flatten_args(dyn, "jit")
-        else:
-            leaves, in_tree = tree_util.tree_flatten(dyn)
+            for i, x in enumerate(leaves):
+                if not core.is_array_like(x):
+                    name = self._arg_names(args, kwargs)[i]
+                    raise FungradTypeError(
+                        f"[jit] argument `{name}` of `{self._name}` has type {type(x).__name__}, which is not "
+                        "an array: pass jax or NumPy arrays, Python scalars, or pytrees of them; mark "
+                        "configuration arguments static with `static_argnums`/`static_argnames`"
+                    )
+            leaves = [core.as_concrete(x) for x in leaves]
         return leaves, in_tree, statics
 
     def _arg_names(self, args, kwargs) -> list[str]:
+        """Readable names of the flattened dynamic arguments (``x``, ``params['w']``), in leaf order."""
+        positions = [i for i in range(len(args)) if i not in self._static_nums]
+        dyn = (
+            tuple(args[i] for i in positions),
+            {k: v for k, v in kwargs.items() if k not in self._static_names},
+        )
         names = []
-        for i, a in enumerate(args):
-            if i in self._static_nums:
-                continue
-            base = self._positional[i] if i < len(self._positional) else f"args[{i}]"
-            names += [f"{base}{tree_util.keystr(p)}" for p, _ in tree_util.tree_flatten_with_path(a)[0]]
-        for k, v in kwargs.items():
-            if k not in self._static_names:
-                names += [f"{k}{tree_util.keystr(p)}" for p, _ in tree_util.tree_flatten_with_path(v)[0]]
+        for path, _ in tree_util.tree_flatten_with_path(dyn)[0]:
+            if path[0].idx == 0:
+                i = positions[path[1].idx]
+                base = self._positional[i] if i < len(self._positional) else f"args[{i}]"
+            else:
+                base = str(path[1].key)
+            names.append(base + tree_util.keystr(tuple(path[2:])))
         return names
 
     def _entry(self, args, kwargs, leaves, in_tree, statics) -> _Entry:
