@@ -3,7 +3,7 @@
 Public API (explicit re-exports only; the implementation lives in ``fungrad._src``).
 """
 
-from fungrad import lax, nn, numpy, testing  # noqa: E402  (numpy installs array methods on tracers)
+from fungrad import lax, nn, numpy, random, scipy, testing  # noqa: E402  (numpy installs array methods on tracers)
 from fungrad._src import primitives as _primitives  # noqa: F401  (registers every primitive's rules)
 from fungrad._src.api import (
     TracedIR,
@@ -46,6 +46,8 @@ __all__ = [
     "make_ir",
     "nn",
     "numpy",
+    "random",
+    "scipy",
     "testing",
     "value_and_grad",
     "vjp",

@@ -5,6 +5,7 @@
 3.0
 """
 
+from fungrad._src import lax_linalg as linalg  # fungrad.lax.linalg, like jax.lax.linalg
 from fungrad._src.primitives.conv import conv_general_dilated
 from fungrad._src.primitives.dot import dot_general
 from fungrad._src.primitives.elementwise import (
@@ -55,9 +56,8 @@ from fungrad._src.primitives.shape import (
     squeeze,
     transpose,
 )
+from fungrad._src.primitives.windows import reduce_window
 from fungrad.numpy._lax_numpy import stop_gradient
-
-from fungrad._src import lax_linalg as linalg  # noqa: E402  (fungrad.lax.linalg, like jax.lax.linalg)
 
 max = maximum  # jax.lax's names for the elementwise extrema
 min = minimum

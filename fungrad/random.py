@@ -1,0 +1,151 @@
+"""``fungrad.random``: explicit-key pseudo-random numbers, bit-identical to ``jax.random``.
+
+Keys are raw ``uint32[2]`` arrays (``jax.random.PRNGKey`` style, threefry), so a key is an ordinary
+array: pass it into ``grad``/``vmap``/``jit``-transformed functions like any other argument. Keys
+are never differentiated (their tangents are ``float0`` zeros). ``vmap`` over a batch of keys
+draws independently per key, exactly like stacking per-key calls.
+
+>>> import fungrad.random as fr
+>>> key = fr.PRNGKey(0)
+>>> k1, k2 = fr.split(key)
+>>> fr.normal(k1, (2,)).shape
+(2,)
+"""
+
+from __future__ import annotations
+
+import jax
+import numpy as np
+
+from fungrad._src.core import FungradTypeError, Tracer, get_aval
+from fungrad._src.primitives import random as _r
+from fungrad.numpy import _lax_numpy as _lnp
+
+__all__ = [
+    "PRNGKey",
+    "bernoulli",
+    "categorical",
+    "fold_in",
+    "key",
+    "normal",
+    "permutation",
+    "randint",
+    "split",
+    "truncated_normal",
+    "uniform",
+]
+
+
+def PRNGKey(seed) -> jax.Array:  # noqa: N802 - JAX's name
+    """A raw ``uint32[2]`` key from an integer seed.
+
+    >>> import fungrad.random as fr
+    >>> fr.PRNGKey(42).tolist()
+    [0, 42]
+    """
+    if isinstance(seed, Tracer):
+        return _r.seed(seed)
+    return jax.random.PRNGKey(seed)
+
+
+def key(seed) -> jax.Array:
+    """Like :func:`PRNGKey`: fungrad keys are raw ``uint32[2]`` arrays, not JAX's typed keys."""
+    return PRNGKey(seed)
+
+
+def _check_key(name: str, k):
+    aval = get_aval(k)
+    if aval.dtype != np.uint32 or aval.shape[-1:] != (2,):
+        raise FungradTypeError(
+            f"random.{name}: expected a raw uint32[2] key (from fungrad.random.PRNGKey), got {aval.str_short()}; "
+            "JAX typed keys (jax.random.key) can be converted with jax.random.key_data"
+        )
+    if aval.shape != (2,):
+        raise FungradTypeError(
+            f"random.{name}: expected a single key of shape (2,), got {aval.shape}; to draw per key, use "
+            "fungrad.vmap over the keys"
+        )
+
+
+def split(key, num: int | tuple[int, ...] = 2):
+    """``num`` new keys (shape ``(num, 2)``) derived from ``key``."""
+    _check_key("split", key)
+    return _r.split(key, num)
+
+
+def fold_in(key, data):
+    """A new key from ``key`` and an integer ``data``."""
+    _check_key("fold_in", key)
+    return _r.fold_in(key, _lnp.asarray(data, np.uint32))
+
+
+def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
+    """Uniform samples in ``[minval, maxval)`` (differentiable in the bounds).
+
+    >>> import fungrad.random as fr
+    >>> bool((fr.uniform(fr.PRNGKey(0), (3,)) < 1.0).all())
+    True
+    """
+    _check_key("uniform", key)
+    dtype = _r._float_dtype(dtype)
+    u = _r.uniform01(key, shape, dtype)
+    minval, maxval = _lnp.asarray(minval, dtype), _lnp.asarray(maxval, dtype)
+    # the same arithmetic as jax.random.uniform, so the values agree bit for bit
+    return _lnp.maximum(minval, _lnp.add(_lnp.multiply(u, _lnp.subtract(maxval, minval)), minval))
+
+
+def normal(key, shape=(), dtype=None):
+    """Standard normal samples."""
+    _check_key("normal", key)
+    return _r.normal(key, shape, dtype)
+
+
+def truncated_normal(key, lower, upper, shape=None, dtype=None):
+    """Standard normal samples truncated to ``[lower, upper]``."""
+    _check_key("truncated_normal", key)
+    dtype = _r._float_dtype(dtype)
+    lower, upper = _lnp.asarray(lower, dtype), _lnp.asarray(upper, dtype)
+    if shape is None:
+        shape = _lnp.broadcast_shapes(get_aval(lower).shape, get_aval(upper).shape)
+    return _r.truncated_normal(key, lower, upper, shape, dtype)
+
+
+def bernoulli(key, p=0.5, shape=None):
+    """Booleans that are True with probability ``p``."""
+    _check_key("bernoulli", key)
+    p = _lnp._to_inexact(p)
+    return _r.bernoulli(key, p, get_aval(p).shape if shape is None else shape)
+
+
+def categorical(key, logits, axis: int = -1, shape=None):
+    """Samples of category indices with probabilities ``softmax(logits, axis)``."""
+    _check_key("categorical", key)
+    logits = _lnp._to_inexact(logits)
+    return _r.categorical(key, logits, axis % get_aval(logits).ndim, shape)
+
+
+def randint(key, shape, minval, maxval, dtype=None):
+    """Integers uniformly in ``[minval, maxval)``."""
+    _check_key("randint", key)
+    dtype = np.dtype(jax.dtypes.canonicalize_dtype(int if dtype is None else dtype))
+    return _r.randint(key, _lnp.asarray(minval), _lnp.asarray(maxval), shape, dtype)
+
+
+def permutation(key, x, axis: int = 0):
+    """A random permutation of ``range(x)`` (an int) or of ``x``'s entries along ``axis``.
+
+    Differentiable in ``x`` (it is a gather of ``x``).
+
+    >>> import fungrad.random as fr
+    >>> sorted(fr.permutation(fr.PRNGKey(0), 4).tolist())
+    [0, 1, 2, 3]
+    """
+    _check_key("permutation", key)
+    if not isinstance(x, Tracer) and np.ndim(x) == 0:
+        return _r.permutation_indices(key, int(x))
+    x = _lnp.asarray(x)
+    n = get_aval(x).shape[axis]
+    indices = _r.permutation_indices(key, n)
+    from fungrad.numpy import take
+
+    return take(x, indices, axis=axis)
