@@ -44,7 +44,32 @@ from fungrad._src.primitives.elementwise import (
     tan,
     tanh,
 )
+from fungrad._src.primitives.indexing import (
+    GatherDimensionNumbers,
+    GatherScatterMode,
+    ScatterDimensionNumbers,
+    dynamic_slice,
+    dynamic_update_slice,
+    gather,
+    scatter,
+    scatter_add,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+)
 from fungrad._src.primitives.reductions import argmax, argmin, reduce_max, reduce_min, reduce_sum
+from fungrad._src.primitives.scans import (
+    associative_scan,
+    cummax,
+    cummin,
+    cumprod,
+    cumsum,
+    reduce_and,
+    reduce_or,
+    reduce_prod,
+    sort,
+    top_k,
+)
 from fungrad._src.primitives.shape import (
     broadcast_in_dim,
     concatenate,

@@ -9,6 +9,19 @@ import numpy as _np
 
 from fungrad.numpy import _methods, linalg
 from fungrad.numpy._indexing import getitem, take, take_along_axis
+from fungrad.numpy._shape_helpers import (
+    diagonal,
+    einsum,
+    kron,
+    repeat,
+    roll,
+    tensordot,
+    tile,
+    trace,
+    tril,
+    triu,
+)
+from fungrad.numpy._sorting_scans import all, any, argsort, cumprod, cumsum, prod, sort
 from fungrad.numpy._lax_numpy import (
     abs,
     absolute,

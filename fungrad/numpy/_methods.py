@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from fungrad._src.core import Tracer
 from fungrad.numpy import _lax_numpy as lnp
+from fungrad.numpy import _shape_helpers as _shapes
+from fungrad.numpy import _sorting_scans as _scans
 from fungrad.numpy._indexing import _IndexUpdateHelper, getitem
+from fungrad.numpy._indexing import take as _take
 
 
 def _swap(fn):
@@ -59,6 +62,17 @@ _methods = {
     "dot": lnp.dot,
     "clip": lnp.clip,
     "round": lnp.round,
+    "prod": _scans.prod,
+    "cumsum": _scans.cumsum,
+    "cumprod": _scans.cumprod,
+    "any": _scans.any,
+    "all": _scans.all,
+    "sort": _scans.sort,
+    "argsort": _scans.argsort,
+    "take": _take,
+    "diagonal": _shapes.diagonal,
+    "trace": _shapes.trace,
+    "repeat": _shapes.repeat,
 }
 
 

@@ -33,6 +33,7 @@ from fungrad._src.ad import Zero, is_undefined
 from fungrad._src.batching import move_to
 from fungrad._src.core import Primitive, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
+from fungrad._src.primitives import shape
 
 GatherDimensionNumbers = lax.GatherDimensionNumbers
 ScatterDimensionNumbers = lax.ScatterDimensionNumbers
@@ -419,3 +420,13 @@ def dynamic_update_slice(operand, update, start_indices):
     dnums = ScatterDimensionNumbers(axes, (), axes, (), ())
     starts = _start_vector(start_indices)
     return scatter(operand, starts, update, dnums, mode=GatherScatterMode.CLIP, unique_indices=True)
+
+
+def take_along_axis(x, indices, axis: int, mode=GatherScatterMode.PROMISE_IN_BOUNDS):
+    """``x`` indexed by the in-range ``indices`` (same shape as ``x`` except along ``axis``) along
+    ``axis``; every other axis is paired (gather batching dims). Used by sort and top_k derivatives."""
+    ndim = get_aval(x).ndim
+    others = tuple(d for d in range(ndim) if d != axis)
+    dnums = GatherDimensionNumbers((), (axis,), (axis,), others, others)
+    idx = shape.expand_dims(indices, (get_aval(indices).ndim,))
+    return gather(x, idx, dnums, (1,) * ndim, mode=mode)
