@@ -13,8 +13,8 @@ Run::
     python examples/breast_cancer.py [--steps 500] [--lr 0.01] [--seed 0]
 
 Expected result (measured on 2 CPU cores, default flags, seed 0; see docs/examples.md):
-    logistic regression test accuracy ~0.97, MLP ~0.97 (both >= 0.95), in ~3 s;
-    gradient check vs jax.grad: max relative difference ~1e-7 (float32).
+    logistic regression test accuracy 0.974, MLP 0.965 (both >= 0.95), 10 s in all; the gradient
+    check vs jax.grad (float32, compiled) agrees bitwise (max relative difference 0).
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ Run::
     python examples/digits.py --model cnn     # small convolutional net
     python examples/digits.py --steps 300 --lr 3e-3 --seed 1 --out out/
 
-Expected result (measured on 2 CPU cores, default flags, seed 0; see docs/examples.md):
-    MLP: test accuracy ~0.97 (>= 0.95), in ~5 s; gradient check max relative difference ~1e-7.
+Expected result (measured on 2 busy CPU cores, default flags; see docs/examples.md):
+    MLP: test accuracy 0.980 (seeds 0/1/2: 0.980/0.976/0.969), training 5 s, 12 s in all;
+    CNN: test accuracy 0.980 (seeds 0/1/2: 0.980/0.976/0.982), training 12 s, 19 s in all;
+    gradient check vs jax.grad, max relative difference: 2.4e-7 (MLP), 4.4e-7 (CNN), float32.
 Writes ``<out>/digits_<model>.png`` (loss and accuracy curves).
 """
 
@@ -65,7 +67,9 @@ def batches(x, y, batch_size: int, rng: np.random.Generator):
 
 
 def dense_init(rng, n_in: int, n_out: int):
-    # He initialisation keeps the ReLU activations' variance roughly constant across layers.
+    # He initialisation keeps the ReLU activations' variance roughly constant across layers. NumPy's
+    # generator rather than fungrad.random: on CPU, XLA takes seconds to compile the threefry
+    # generator that fungrad.random lowers to, as long as the whole MLP training.
     w = rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out)).astype(np.float32)
     return {"w": w, "b": np.zeros(n_out, np.float32)}
 
