@@ -32,6 +32,7 @@ class OpRecord:
     rtol: float = 1e-9
     fd_eps: float = 1e-4  # finite-difference step
     fd_tol: float = 1e-5  # finite-difference tolerance
+    fd: bool = True  # run the finite-difference check_grads (off at kinks, special values, casts)
     make_args: Callable[[np.random.Generator], tuple] | None = None  # overrides shapes/domain
     tags: tuple[str, ...] = ()  # e.g. ("special-values",)
 
