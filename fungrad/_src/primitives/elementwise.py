@@ -285,7 +285,8 @@ logistic_p = _unary("logistic", lax.logistic, lambda t, ans, x: mul(t, mul(ans, 
 sqrt_p = _unary("sqrt", lax.sqrt, lambda t, ans, x: div(t, mul(scalar(2, ans), ans)))
 # d x^(-1/2) = -1/2 x^(-3/2) = -1/2 rsqrt(x) / x
 rsqrt_p = _unary("rsqrt", lax.rsqrt, lambda t, ans, x: mul(t, mul(scalar(-0.5, x), div(ans, x))))
-abs_p = _unary("abs", lax.abs, lambda t, ans, x: mul(t, sign(x)))
+# d|x| = sign(x), with JAX's choices where sign is not the derivative: +t at 0 (and -0), -t at nan
+abs_p = _unary("abs", lax.abs, lambda t, ans, x: select_n(ge(x, scalar(0, x)), neg(t), t))
 
 
 def exp(x):

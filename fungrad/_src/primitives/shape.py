@@ -257,10 +257,18 @@ def _pad_transpose(ct, x, value, *, padding_config):
 def _pad_batch(args, dims, *, padding_config):
     x, value = args
     dx, dv = dims
-    if dv is not None:
-        raise NotImplementedError("[vmap] pad with a batched padding value is not supported")
-    x = move_to(x, dx, 0, 0)
-    return pad(x, value, ((0, 0, 0), *padding_config)), 0
+    size = get_aval(x if dx is not None else value).shape[dx if dx is not None else dv]
+    x = move_to(x, dx, 0, size)
+    config = ((0, 0, 0), *padding_config)
+    if dv is None:
+        return pad(x, value, config), 0
+    # A per-example padding value: pad with zeros, then select the value where a padded mask is True.
+    x_aval = get_aval(x)
+    padded = pad(x, np.zeros((), x_aval.dtype), config)
+    mask = pad(broadcast_in_dim(np.zeros((), np.bool_), x_aval.shape, ()), np.ones((), np.bool_), config)
+    out_shape = get_aval(padded).shape
+    values = broadcast_in_dim(move_to(value, dv, 0, size), out_shape, (0,))
+    return elementwise.select_n(mask, padded, values), 0
 
 
 deflinear(pad_p, _pad_transpose)
