@@ -163,6 +163,33 @@ def test_linearize_and_vjp_multiple_outputs():
     assert_close(vjp_fun(cts), jax.vjp(jg, X, 2.0)[1](cts))
 
 
+def test_edge_cases_vs_jax():
+    J, x, a3 = fungrad.jit, 1.3, np.arange(3.0)
+    # perturbation confusion: the inner grad's tracer and the outer one must not mix
+    assert_close(
+        fungrad.grad(lambda x: J(lambda y: fungrad.grad(lambda z: x * z)(y))(x))(x),
+        jax.grad(lambda x: jax.jit(lambda y: jax.grad(lambda z: x * z)(y))(x))(x),
+    )
+    # outputs that forward an input or are literals; integer inputs and outputs
+    fwd = lambda np_, jit_: lambda v: np_.stack(jit_(lambda a, b: (a, b * 2.0, 3.0 + 0 * a))(v, v))
+    assert_close(fungrad.jacfwd(fwd(fnp, J))(x), jax.jacfwd(fwd(jnp, jax.jit))(x))
+    assert_close(fungrad.jacrev(fwd(fnp, J))(x), jax.jacrev(fwd(jnp, jax.jit))(x))
+    assert_close(fungrad.grad(lambda v: J(lambda a, n: a * n)(v, 3))(x), 3.0)
+    int_out = lambda np_, jit_: lambda v: jit_(lambda a: (a * 2, np_.argmax(np_.stack([a, -a]))))(v)[0]
+    assert_close(fungrad.grad(int_out(fnp, J))(x), 2.0)
+    assert_close(
+        fungrad.hessian(J(lambda a: fnp.sum(fnp.sin(a) * a)))(a3), jax.hessian(lambda a: jnp.sum(jnp.sin(a) * a))(a3)
+    )
+    assert_close(
+        fungrad.linear_transpose(J(lambda a: a * 2.0 + fnp.sum(a)), a3)(np.ones(3)),
+        jax.linear_transpose(lambda a: a * 2.0 + jnp.sum(a), a3)(np.ones(3)),
+    )
+    assert_close(
+        J(fungrad.grad(J(lambda a: fungrad.grad(lambda c: fnp.sin(c) * c)(a))))(x),
+        jax.grad(jax.grad(lambda c: jnp.sin(c) * c))(x),
+    )
+
+
 def test_reverse_mode_splits_primal_from_linear_work():
     """Under grad, the jit call splits: primal work runs once (forward call returning residuals),
     the backward call is the transpose of the linear part only (no transcendental recomputed)."""
