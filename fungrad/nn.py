@@ -31,8 +31,8 @@ def sigmoid(x):
 def softplus(x):
     """``log(1 + exp(x))``, computed stably: ``x + log1p(exp(-x))`` for ``x > 0``, else ``log1p(exp(x))``.
 
-    Not ``max(x, 0) + log1p(exp(-|x|))``: its two kinks at 0 give the derivative ``relu'(0) - abs'(0)/2``,
-    0 with fungrad's conventions instead of ``sigmoid(0) = 0.5``. Each branch sees a clamped input
+    Not ``max(x, 0) + log1p(exp(-|x|))``: its two kinks at 0 give the derivative ``relu'(0) - abs'(0)/2``
+    (-0.5 with JAX's conventions) instead of ``sigmoid(0) = 0.5``. Each branch sees a clamped input
     (double ``where``) so the unselected one never overflows into a NaN cotangent.
 
     >>> import fungrad, fungrad.nn as fnn
@@ -102,3 +102,23 @@ def one_hot(x, num_classes: int, dtype=None, axis: int = -1):
     shape[out_axis] = num_classes
     hit = fnp.expand_dims(x, out_axis) == fnp.reshape(classes, shape)
     return fnp.asarray(hit, dtype)
+
+# ---- more activations, normalisation, dropout, conv/pool layers, initializers (fungrad/_src/nn_extra.py) ----
+from fungrad._src import nn_initializers as initializers  # noqa: E402, F401
+from fungrad._src.nn_extra import (  # noqa: E402, F401
+    avg_pool2d,
+    celu,
+    conv2d,
+    dropout,
+    elu,
+    gelu,
+    leaky_relu,
+    log_sigmoid,
+    max_pool2d,
+    relu6,
+    selu,
+    silu,
+    soft_sign,
+    standardize,
+    swish,
+)
