@@ -102,3 +102,24 @@ def one_hot(x, num_classes: int, dtype=None, axis: int = -1):
     shape[out_axis] = num_classes
     hit = fnp.expand_dims(x, out_axis) == fnp.reshape(classes, shape)
     return fnp.asarray(hit, dtype)
+
+
+# ---- more activations, normalisation, dropout, conv/pool layers, initializers (fungrad/_src/nn_extra.py) ----
+from fungrad._src import nn_initializers as initializers  # noqa: E402, F401
+from fungrad._src.nn_extra import (  # noqa: E402, F401
+    avg_pool2d,
+    celu,
+    conv2d,
+    dropout,
+    elu,
+    gelu,
+    leaky_relu,
+    log_sigmoid,
+    max_pool2d,
+    relu6,
+    selu,
+    silu,
+    soft_sign,
+    standardize,
+    swish,
+)
