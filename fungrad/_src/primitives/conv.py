@@ -18,7 +18,7 @@ from jax import lax
 
 from fungrad._src import ad, batching
 from fungrad._src.batching import move_to
-from fungrad._src.core import FungradTypeError, Primitive, bind, def_lowering, get_aval
+from fungrad._src.core import FungradTypeError, Primitive, abstract_eval, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import shape as sh
 
@@ -220,11 +220,19 @@ def _conv_batch(args, dims, *, dimension_numbers, feature_group_count, batch_gro
     (lhs, rhs), (dl, dr) = args, dims
     lhs_spec, rhs_spec, out_spec = dimension_numbers
     size = get_aval(lhs).shape[dl] if dl is not None else get_aval(rhs).shape[dr]
+    params.update(dimension_numbers=dimension_numbers)
+    if size == 0:  # an empty batch: no groups to fold into, just the right empty shape
+        avals = [_unbatched_aval(x, d) for x, d in zip(args, dims)]
+        out = abstract_eval(
+            conv_general_dilated_p,
+            avals,
+            dict(params, feature_group_count=feature_group_count, batch_group_count=batch_group_count),
+        )
+        return ew.full_like_aval(0, out.update_shape((0, *out.shape))), 0
     conv = lambda x, w, fg, bg: bind(  # noqa: E731
         conv_general_dilated_p,
         x,
         w,
-        dimension_numbers=dimension_numbers,
         feature_group_count=fg,
         batch_group_count=bg,
         **params,
@@ -265,6 +273,11 @@ def _conv_batch(args, dims, *, dimension_numbers, feature_group_count, batch_gro
     rhs = _merge_axis_into(rhs, 0, rhs_spec[0])
     out = conv(lhs, rhs, feature_group_count, batch_group_count)
     return _split_axis(out, out_spec[1], size), out_spec[1]
+
+
+def _unbatched_aval(x, d):
+    aval = get_aval(x)
+    return aval if d is None else aval.update_shape(aval.shape[:d] + aval.shape[d + 1 :])
 
 
 batching.batching_rules[conv_general_dilated_p] = _conv_batch
