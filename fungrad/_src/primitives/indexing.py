@@ -382,19 +382,24 @@ ad.jvp_rules[scatter_max_p] = _scatter_extremum_jvp(scatter_max_p)
 # ---- dynamic slices (composites: a single-window gather / scatter with clamped starts) ------------
 
 
-def _start_vector(start_indices):
-    from fungrad.numpy._lax_numpy import asarray, stack
+def _start_vector(start_indices, operand_shape):
+    """Stack the start indices; negative ones count from the end (JAX's allow_negative_indices)."""
+    from fungrad.numpy._lax_numpy import asarray, stack, where
 
     if not len(start_indices):
         return np.zeros((0,), np.int32)
-    return stack([asarray(s) for s in start_indices])
+    starts = []
+    for s, n in zip(start_indices, operand_shape):
+        s = asarray(s)
+        starts.append(where(ew.lt(s, ew.scalar(0, s)), ew.add(s, ew.scalar(n, s)), s))
+    return stack(starts)
 
 
 def dynamic_slice(operand, start_indices, slice_sizes):
     """``operand[start:start + size]`` along every axis with traced ``start_indices``.
 
-    As in ``jax.lax.dynamic_slice``, each start is clamped to ``[0, dim - size]`` so the slice is
-    always in bounds (negative starts are clamped to 0, not wrapped).
+    As in ``jax.lax.dynamic_slice``, a negative start counts from the end (once), then each start is
+    clamped to ``[0, dim - size]`` so the slice is always in bounds.
 
     >>> import fungrad.lax as flax, numpy as np
     >>> flax.dynamic_slice(np.arange(5.0), (3,), (3,)).tolist()
@@ -402,7 +407,7 @@ def dynamic_slice(operand, start_indices, slice_sizes):
     """
     axes = tuple(range(get_aval(operand).ndim))
     dnums = GatherDimensionNumbers(axes, (), axes, (), ())
-    starts = _start_vector(start_indices)
+    starts = _start_vector(start_indices, get_aval(operand).shape)
     return gather(operand, starts, dnums, slice_sizes, mode=GatherScatterMode.CLIP, unique_indices=True)
 
 
@@ -418,7 +423,7 @@ def dynamic_update_slice(operand, update, start_indices):
     update = ew.convert_element_type(update, x_aval.dtype, get_aval(update).weak_type and x_aval.weak_type)
     axes = tuple(range(x_aval.ndim))
     dnums = ScatterDimensionNumbers(axes, (), axes, (), ())
-    starts = _start_vector(start_indices)
+    starts = _start_vector(start_indices, x_aval.shape)
     return scatter(operand, starts, update, dnums, mode=GatherScatterMode.CLIP, unique_indices=True)
 
 
