@@ -1,0 +1,68 @@
+"""Eager ``fungrad.grad`` and trace-to-IR time of the 3-layer MLP loss, as ratios to JAX, in one run.
+
+* grad call: ``fungrad.grad(loss)(params, x, y)`` vs ``jax.grad(loss)(...)``, both eager (op by op).
+* trace to IR: ``fungrad.make_ir(fungrad.grad(loss))(...)`` vs ``jax.make_jaxpr(jax.grad(loss))(...)``.
+
+Ratios are fungrad time / JAX time (lower is better for fungrad). Run
+``python benchmarks/bench_eager.py [--reps N]``; prints a table and writes
+``benchmarks/results/eager.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+
+import jax
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import models  # noqa: E402
+
+import fungrad  # noqa: E402
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--batch", type=int, default=128)
+    args = parser.parse_args(argv)
+
+    params, x, y = models.init_mlp(batch=args.batch)
+    f_loss, j_loss = models.fungrad_loss(), models.jax_loss()
+    f_grad, j_grad = fungrad.grad(f_loss), jax.grad(j_loss)
+
+    rows = []
+    f_t = models.time_call(lambda: f_grad(params, x, y), args.reps)
+    j_t = models.time_call(lambda: j_grad(params, x, y), args.reps)
+    rows.append(dict(name="eager grad call", fungrad_s=f_t, jax_s=j_t, ratio=f_t / j_t))
+
+    f_t = models.time_call(lambda: fungrad.make_ir(fungrad.grad(f_loss))(params, x, y), args.reps, warmup=2)
+    j_t = models.time_call(lambda: jax.make_jaxpr(jax.grad(j_loss))(params, x, y), args.reps, warmup=2)
+    rows.append(dict(name="trace grad to IR (make_ir/jaxpr)", fungrad_s=f_t, jax_s=j_t, ratio=f_t / j_t))
+
+    sizes = "-".join(map(str, models.SIZES))
+    models.print_table(f"3-layer MLP {sizes}, batch {args.batch}, float32, eager (median of {args.reps})", rows)
+    os.makedirs(RESULTS, exist_ok=True)
+    out = dict(
+        model=f"mlp {sizes}",
+        batch=args.batch,
+        dtype="float32",
+        reps=args.reps,
+        jax_version=jax.__version__,
+        backend=jax.default_backend(),
+        machine=platform.machine(),
+        rows=rows,
+    )
+    with open(os.path.join(RESULTS, "eager.json"), "w") as fh:
+        json.dump(out, fh, indent=2)
+    return out
+
+
+if __name__ == "__main__":
+    main()
