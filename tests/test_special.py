@@ -17,42 +17,8 @@ UNIT = RNG.uniform(-0.9, 0.9, size=(3,))
 POS = RNG.uniform(0.5, 3.0, size=(3,))
 ABOVE_ONE = RNG.uniform(1.2, 3.0, size=(3,))
 
-UNARY = [
-    ("erf", fsp.erf, jsp.erf, REAL),
-    ("erfc", fsp.erfc, jsp.erfc, REAL),
-    ("erfinv", fsp.erfinv, jsp.erfinv, UNIT),
-    ("gammaln", fsp.gammaln, jsp.gammaln, POS),
-    ("digamma", fsp.digamma, jsp.digamma, POS),
-    ("arcsin", fnp.arcsin, jnp.arcsin, UNIT),
-    ("arccos", fnp.arccos, jnp.arccos, UNIT),
-    ("arctan", fnp.arctan, jnp.arctan, REAL),
-    ("sinh", fnp.sinh, jnp.sinh, REAL),
-    ("cosh", fnp.cosh, jnp.cosh, REAL),
-    ("arcsinh", fnp.arcsinh, jnp.arcsinh, REAL),
-    ("arccosh", fnp.arccosh, jnp.arccosh, ABOVE_ONE),
-    ("arctanh", fnp.arctanh, jnp.arctanh, UNIT),
-    ("log2", fnp.log2, jnp.log2, POS),
-    ("log10", fnp.log10, jnp.log10, POS),
-    ("exp2", fnp.exp2, jnp.exp2, REAL),
-]
-
-
-@pytest.mark.parametrize("name,f,ref,x", UNARY, ids=[u[0] for u in UNARY])
-def test_unary(name, f, ref, x):
-    check_all(f, ref, (x,), atol=1e-10, rtol=1e-8)
-
-
-@pytest.mark.parametrize(
-    "name,f,ref,args",
-    [
-        ("arctan2", fnp.arctan2, jnp.arctan2, (REAL, RNG.normal(size=(3,)))),
-        ("hypot", fnp.hypot, jnp.hypot, (REAL, RNG.normal(size=(3,)))),
-        ("power-float", fnp.power, jnp.power, (POS, REAL)),
-    ],
-    ids=lambda v: v if isinstance(v, str) else "",
-)
-def test_binary(name, f, ref, args):
-    check_all(f, ref, args, atol=1e-10, rtol=1e-8)
+# Values and derivatives of every function here are op records (tests/records/special.py); these
+# tests cover what the records cannot: power dtype semantics, special values, non-elementwise args.
 
 
 def test_polygamma_and_gammainc():
