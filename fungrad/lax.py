@@ -81,6 +81,26 @@ from fungrad._src.primitives.shape import (
     squeeze,
     transpose,
 )
+from fungrad._src.primitives.special import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    digamma,
+    erf,
+    erf_inv,
+    erfc,
+    exp2,
+    igamma,
+    lgamma,
+    polygamma,
+    shift_right_logical,
+    sinh,
+)
 from fungrad._src.primitives.windows import reduce_window
 from fungrad.numpy._lax_numpy import stop_gradient
 

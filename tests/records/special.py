@@ -59,9 +59,11 @@ for name, domain in [
 rec("numpy.arccosh", fnp.arccosh, jnp.arccosh, make_args=above_one)
 rec("numpy.arctan2", fnp.arctan2, jnp.arctan2, shapes=((2, 3), (2, 3)), domain="nonzero")
 rec("numpy.hypot", fnp.hypot, jnp.hypot, shapes=((2, 3), (3,)), domain="nonzero")
+for name, domain in [("erf", "real"), ("lgamma", "positive"), ("digamma", "positive"), ("asinh", "real")]:
+    rec(f"lax.{name}", getattr(flax, name), getattr(jlax, name), domain=domain)
 rec(
     "lax.atan2",
-    flax.atan2 if hasattr(flax, "atan2") else fnp.arctan2,
+    flax.atan2,
     jlax.atan2,
     shapes=((3,), (3,)),
     domain="nonzero",
