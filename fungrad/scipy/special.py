@@ -45,7 +45,7 @@ def polygamma(n: int, x):
 
 
 def gammainc(a, x):
-    """The regularized lower incomplete gamma function ``P(a, x)`` (differentiable in ``x`` only)."""
+    """The regularized lower incomplete gamma function ``P(a, x)`` (differentiable to first order in ``a``)."""
     from fungrad.numpy._lax_numpy import _promote_broadcast
 
     a, x = _promote_broadcast(_to_inexact(a), _to_inexact(x))

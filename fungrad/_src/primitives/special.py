@@ -149,18 +149,34 @@ def atan2(x, y):
 
 # ---- regularized incomplete gamma P(a, x) ---------------------------------------------------------
 
-# d/dx P(a, x) = x^(a-1) e^(-x) / Gamma(a) (the integrand); d/da has no closed form (lax has a
-# dedicated kernel), so here only ``x`` is differentiable.
+
+def _igamma_dx(a, x):
+    # d/dx P(a, x) = x^(a-1) e^(-x) / Gamma(a): the normalized integrand
+    return exp(sub(sub(mul(sub(a, scalar(1, a)), ew.log(x)), x), lgamma(a)))
+
+
+# d/da has no closed form: lax evaluates it with a dedicated kernel, ``igamma_grad_a``.
 igamma_p = _nary(
     "igamma",
     lax.igamma,
+    lambda t, ans, a, x: mul(t, igamma_grad_a(a, x)),
+    lambda t, ans, a, x: mul(t, _igamma_dx(a, x)),
+)
+# Its own x-derivative is d/da of the integrand above: dx * (log x - digamma(a)); no a-derivative.
+igamma_grad_a_p = _nary(
+    "igamma_grad_a",
+    lax.igamma_grad_a,
     None,
-    lambda t, ans, a, x: mul(t, exp(sub(sub(mul(sub(a, scalar(1, a)), ew.log(x)), x), lgamma(a)))),
+    lambda t, ans, a, x: mul(t, mul(_igamma_dx(a, x), sub(ew.log(x), digamma(a)))),
 )
 
 
 def igamma(a, x):
     return bind(igamma_p, a, x)
+
+
+def igamma_grad_a(a, x):
+    return bind(igamma_grad_a_p, a, x)
 
 
 # ---- integer bit shift (needed by integer ``power``) ---------------------------------------------
