@@ -41,19 +41,10 @@ import fungrad  # noqa: E402
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 
 
-def jax_mlp(params, images):
-    x = jnp.reshape(images, (images.shape[0], -1))
-    h = jax.nn.relu(x @ params["hidden"]["w"] + params["hidden"]["b"])
-    return h @ params["out"]["w"] + params["out"]["b"]
-
-
-def jax_loss(params, images, labels):
-    log_probs = jax.nn.log_softmax(jax_mlp(params, images))
-    return -jnp.mean(jnp.sum(log_probs * jax.nn.one_hot(labels, 10, dtype=log_probs.dtype), axis=-1))
-
-
 def make_steps(optimizer):
+    """The example's compiled step, and the same step with the example's jax.numpy model and jax.grad."""
     fungrad_step = digits.make_train_step(digits.make_loss(digits.mlp), optimizer)
+    jax_loss = digits.jax_loss(digits.jax_mlp)
 
     def jax_step(params, opt_state, images, labels):
         value, grads = jax.value_and_grad(jax_loss)(params, images, labels)

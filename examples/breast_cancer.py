@@ -14,7 +14,8 @@ Run::
 
 Expected result (measured on 2 CPU cores, default flags, seed 0; see docs/examples.md):
     logistic regression test accuracy 0.974, MLP 0.965 (both >= 0.95), 10 s in all; the gradient
-    check vs jax.grad (float32, compiled) agrees bitwise (max relative difference 0).
+    check vs jax.grad of the same models in jax.numpy (float32, compiled): max relative difference
+    0 (logistic) and 9e-8 (MLP).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import time
 
 import chex
 import jax
+import jax.numpy as jnp
 import numpy as np
 import optax
 from sklearn.datasets import load_breast_cancer
@@ -82,6 +84,23 @@ def make_loss(apply, l2: float):
     return loss
 
 
+# The same models and loss in jax.numpy: the independent oracle for the gradient check
+# (``logistic`` uses only ``@`` and ``+``, so on JAX arrays it already is plain JAX).
+
+
+def jax_mlp(params, x):
+    return jax.nn.relu(x @ params["w1"] + params["b1"]) @ params["w2"] + params["b2"]
+
+
+def jax_loss(apply, l2: float):
+    def loss(params, x, y):
+        z = apply(params, x)
+        penalty = sum(jnp.sum(w * w) for name, w in params.items() if name.startswith("w"))
+        return jnp.mean(jax.nn.softplus(z) - y * z) + l2 * penalty
+
+    return loss
+
+
 def accuracy(apply, params, x, y) -> float:
     return float(np.mean((np.asarray(jax.jit(apply)(params, x)) > 0) == (y > 0.5)))
 
@@ -136,17 +155,19 @@ def main(argv=None) -> dict:
     patient = x_test[args.patient]
     diagnosis = {True: "benign", False: "malignant"}
 
-    for name, init, apply in [("logistic", init_logistic, logistic), ("mlp", init_mlp, mlp)]:
+    for name, init, apply, reference in [
+        ("logistic", init_logistic, logistic, logistic),
+        ("mlp", init_mlp, mlp, jax_mlp),
+    ]:
         loss = make_loss(apply, args.l2)
         params = init(rng, x_train.shape[1])
         chex.assert_shape(apply(params, x_train), (len(x_train),))
 
-        # Gradient check at the initial point: fungrad vs jax.grad of the same loss function.
-        ours, reference = (
+        # Gradient check at the initial point: fungrad vs jax.grad of the jax.numpy version.
+        diff = max_relative_difference(
             jax.jit(fungrad.grad(loss))(params, x_train, y_train),
-            jax.jit(jax.grad(loss))(params, x_train, y_train),
+            jax.jit(jax.grad(jax_loss(reference, args.l2)))(params, x_train, y_train),
         )
-        diff = max_relative_difference(ours, reference)
         results["grad_rel_diff"] = max(results["grad_rel_diff"], diff)
 
         params, losses = train(loss, params, x_train, y_train, args.steps, args.lr)
