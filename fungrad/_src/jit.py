@@ -174,11 +174,15 @@ def split_ir(ir: CalleeIR, unknown: tuple[bool, ...]) -> _Split:
         known_trace.alive = unknown_trace.alive = False
     k_ir = k_closed.ir
     positions = {v: i for i, v in enumerate(k_ir.invars)}
-    sources, kept_outs = [], []
+    sources, kept_outs, returned = [], [], {}
     for atom in k_ir.outvars:
         if type(atom) is Var and atom in positions:
             sources.append(("in", positions[atom]))
+        elif type(atom) is Var and atom in returned:  # a residual that is also a known output
+            sources.append(("out", returned[atom]))
         else:
+            if type(atom) is Var:
+                returned[atom] = len(kept_outs)
             sources.append(("out", len(kept_outs)))
             kept_outs.append(atom)
     k_callee, k_consts = closure_convert(ClosedIR(k_ir._replace(outvars=tuple(kept_outs)), k_closed.consts))
@@ -454,9 +458,8 @@ class Jitted:
         """
         if core._state.trace is not core.EVAL_TRACE:
             raise FungradTypeError(f"[jit] `{self._name}`.lower() must be called outside other transformations")
-        self._flatten(args, kwargs, check=True)
-        lowered = self._jax_jitted.lower(*args, **kwargs)
         leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
+        lowered = self._jax_jitted.lower(*args, **kwargs)
         return Lowered(lowered, self._entry(args, kwargs, leaves, in_tree, statics).closed)
 
     def ir(self, *args, **kwargs) -> ClosedIR:
