@@ -102,3 +102,32 @@ def test_second_order_through_cholesky_solve():
     _, hvp_fg = fungrad.jvp(fungrad.grad(f_fg), (a,), (v,))
     _, hvp_jax = jax.jvp(jax.grad(f_jax), (a,), (v,))
     np.testing.assert_allclose(hvp_fg, hvp_jax, atol=1e-8, rtol=1e-7)
+
+
+@pytest.mark.parametrize("lower", [True, False])
+def test_cho_factor_solve(lower):
+    a, b = spd(3), RNG.normal(size=(3,))
+    check_all(
+        lambda a, b: fsl.cho_solve(fsl.cho_factor(a, lower), b),
+        lambda a, b: jsl.cho_solve(jsl.cho_factor(a, lower), b),
+        (a, b),
+        order=1,
+        vmap=lower,
+    )
+
+
+NORMS = [
+    {},
+    {"ord": 1},
+    {"ord": np.inf},
+    {"ord": "nuc"},
+    {"ord": 2},
+    {"ord": -1, "axis": (1, 0)},
+    {"ord": 3, "axis": 1},
+]
+
+
+@pytest.mark.parametrize("kw", NORMS, ids=[str(k) for k in NORMS])
+def test_norm(kw):
+    x = RNG.normal(size=(3, 4))
+    check_all(lambda x: fnp.linalg.norm(x, **kw), lambda x: jnp.linalg.norm(x, **kw), (x,), order=1, vmap=False)

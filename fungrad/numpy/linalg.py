@@ -32,7 +32,7 @@ from fungrad.numpy._lax_numpy import (
 )
 
 __all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv"]
-__all__ += ["qr", "slogdet", "solve", "svd", "svdvals"]
+__all__ += ["norm", "qr", "slogdet", "solve", "svd", "svdvals"]
 
 
 class EighResult(NamedTuple):
@@ -175,3 +175,66 @@ def qr(a, mode: str = "reduced"):
         raise FungradTypeError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     q, r = _la.qr(a, full_matrices=mode == "complete")
     return r if mode == "r" else QRResult(q, r)
+
+
+def norm(x, ord=None, axis=None, keepdims: bool = False):  # noqa: A002 - NumPy's name
+    """Vector or matrix norm, as ``jax.numpy.linalg.norm``.
+
+    With ``axis=None`` and ``ord=None`` it is the 2-norm of the flattened array. An int ``axis``
+    gives vector norms (``ord``: None/2, 1, inf, -inf, 0 or any p); a pair gives matrix norms
+    (``ord``: None/'fro', 'nuc', 1, -1, 2, -2, inf, -inf).
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.linalg.norm(fnp.array([3.0, 4.0])))
+    5.0
+    """
+    import numpy as np
+
+    import fungrad.numpy as fnp
+
+    x = _to_inexact(x)
+    ndim = get_aval(x).ndim
+    if axis is None:
+        if ord is None:
+            return fnp.sqrt(fnp.sum(x * x, keepdims=keepdims))
+        if ndim not in (1, 2):
+            raise FungradTypeError(f"norm: an ord needs a 1-d or 2-d array when axis is None, got {ndim}-d")
+        axis = tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(a % ndim for a in axes)
+    if len(axes) == 1:
+        a = axes[0]
+        if ord is None or ord == 2:
+            return fnp.sqrt(fnp.sum(x * x, axis=a, keepdims=keepdims))
+        if ord == np.inf:
+            return fnp.max(fnp.abs(x), axis=a, keepdims=keepdims)
+        if ord == -np.inf:
+            return fnp.min(fnp.abs(x), axis=a, keepdims=keepdims)
+        if ord == 0:
+            return fnp.sum(fnp.asarray(x != 0, get_aval(x).dtype), axis=a, keepdims=keepdims)
+        if ord == 1:
+            return fnp.sum(fnp.abs(x), axis=a, keepdims=keepdims)
+        return fnp.sum(fnp.abs(x) ** ord, axis=a, keepdims=keepdims) ** (1.0 / ord)
+    if len(axes) != 2:
+        raise FungradTypeError(f"norm: axis must be an int or a pair of ints, got {axis}")
+    row, col = axes
+    if ord is None or ord == "fro":
+        out = fnp.sqrt(fnp.sum(x * x, axis=axes, keepdims=keepdims))
+    elif ord in (1, -1):
+        reduce = fnp.max if ord == 1 else fnp.min
+        out = reduce(fnp.sum(fnp.abs(x), axis=row, keepdims=True), axis=col, keepdims=True)
+    elif ord in (np.inf, -np.inf):
+        reduce = fnp.max if ord == np.inf else fnp.min
+        out = reduce(fnp.sum(fnp.abs(x), axis=col, keepdims=True), axis=row, keepdims=True)
+    elif ord in (2, -2, "nuc"):
+        moved = fnp.moveaxis(x, (row, col), (-2, -1))
+        s = svd(moved, compute_uv=False)
+        out = fnp.sum(s, -1) if ord == "nuc" else (fnp.max(s, -1) if ord == 2 else fnp.min(s, -1))
+        if keepdims:
+            out = fnp.expand_dims(out, tuple(sorted(axes)))
+        return out
+    else:
+        raise FungradTypeError(f"norm: invalid ord {ord!r} for a matrix norm")
+    if ord not in (None, "fro") and not keepdims:
+        out = fnp.squeeze(out, tuple(sorted(axes)))
+    return out

@@ -12,7 +12,7 @@ from fungrad._src.primitives import linalg as _la
 from fungrad.numpy import linalg as _np_linalg
 from fungrad.numpy._lax_numpy import _promote, _to_inexact, expand_dims, squeeze
 
-__all__ = ["cholesky", "solve", "solve_triangular"]
+__all__ = ["cho_factor", "cho_solve", "cholesky", "solve", "solve_triangular"]
 
 
 def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = False):
@@ -40,3 +40,30 @@ def cholesky(a, lower: bool = False):
 def solve(a, b):
     """Solve ``a @ x = b`` for general square ``a``."""
     return _np_linalg.solve(a, b)
+
+
+def cho_factor(a, lower: bool = False):
+    """``(c, lower)``: the Cholesky factor of ``a`` for :func:`cho_solve` (no symmetrization;
+    only the ``lower`` or upper triangle of ``a`` is read)."""
+    a = _to_inexact(a)
+    _la._check_square("cho_factor", a)
+    if lower:
+        return _la.cholesky(a), lower
+    return _la._T(_la.cholesky(_la._T(a))), lower
+
+
+def cho_solve(c_and_lower, b):
+    """Solve ``a @ x = b`` given ``cho_factor(a)``.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> fsl.cho_solve(fsl.cho_factor(fnp.array([[4.0, 0.0], [0.0, 1.0]])), fnp.array([4.0, 1.0])).tolist()
+    [1.0, 1.0]
+    """
+    c, lower = c_and_lower
+    c, b = _promote(_to_inexact(c), _to_inexact(b))
+    vector = get_aval(b).ndim == 1
+    b2 = expand_dims(b, -1) if vector else b
+    # a = L L^T: solve L y = b, then L^T x = y (with L = c, or L = c^T for an upper factor)
+    y = _la.triangular_solve(c, b2, left_side=True, lower=lower, transpose_a=not lower)
+    x = _la.triangular_solve(c, y, left_side=True, lower=lower, transpose_a=lower)
+    return squeeze(x, -1) if vector else x
