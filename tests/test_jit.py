@@ -95,6 +95,25 @@ def test_ir_shared_between_eval_and_transformations():
     assert body.count == 1  # vmap sees per-example avals: the same f64[3] signature
 
 
+def test_methods_no_arguments_and_donation():
+    class Model:
+        scale = 3.0
+
+        @fungrad.jit
+        def apply(self, x):
+            return x * self.scale
+
+    with pytest.raises(fungrad.FungradTypeError, match="argument `self` of `apply` has type Model"):
+        Model().apply(X)  # self is not an array: it must be static
+    Model.apply = fungrad.jit(Model.apply.__wrapped__, static_argnums=0)
+    Model.__hash__ = object.__hash__
+    assert_close(Model().apply(X), X * 3.0)
+    assert_close(fungrad.jit(lambda: fnp.ones(2))(), np.ones(2))
+    x = jnp.asarray(X)
+    assert_close(fungrad.jit(lambda x, y: x * 2 + y, donate_argnums=0)(x, 1.0), X * 2 + 1)
+    assert x.is_deleted()
+
+
 def test_ir_is_dce_d_and_printed_nested():
     def g(x):
         fnp.cos(x)  # dead

@@ -356,6 +356,9 @@ class Jitted:
     def __repr__(self):
         return f"<fungrad.jit({self._name})>"
 
+    def __get__(self, obj, objtype=None):  # decorating a method binds ``self`` like a function would
+        return self if obj is None else functools.partial(self, obj)
+
     # -- tracing and caching
 
     def _flatten(self, args, kwargs, check: bool = False):
