@@ -13,7 +13,7 @@ Run::
     python examples/breast_cancer.py [--steps 500] [--lr 0.01] [--seed 0]
 
 Expected result (measured on 2 CPU cores, default flags, seed 0; see docs/examples.md):
-    logistic regression test accuracy 0.974, MLP 0.965 (both >= 0.95), 10 s in all; the gradient
+    logistic regression test accuracy 0.974, MLP 0.965 (both >= 0.95), 10-14 s in all; the gradient
     check vs jax.grad of the same models in jax.numpy (float32, compiled): max relative difference
     0 (logistic) and 9e-8 (MLP).
 """
