@@ -326,8 +326,7 @@ class Jitted:
         self._positional = positional
         self._explain = explain_retraces
         self._cache: dict = {}
-        self._seen: list = []
-        self._last_entry = None
+        self._seen: list = []  # signatures traced so far (kept only with explain_retraces)
         self.trace_count = 0
 
         @functools.wraps(fun)
@@ -411,12 +410,12 @@ class Jitted:
                 f"[jit] static arguments of `{self._name}` must be hashable, got {statics}"
             ) from None
         if entry is not None:
-            self._last_entry = entry
             return entry
         names = self._arg_names(args, kwargs)
-        if self._explain and self._seen:
-            _explain_retrace(self._name, self._seen, (in_tree, names, avals, statics))
-        self._seen.append((in_tree, names, avals, statics))
+        if self._explain:
+            if self._seen:
+                _explain_retrace(self._name, self.trace_count + 1, self._seen, (in_tree, names, avals, statics))
+            self._seen = [*self._seen[-63:], (in_tree, names, avals, statics)]
         self.trace_count += 1
         out_tree_box = []
         snames = self._static_names
@@ -440,7 +439,6 @@ class Jitted:
         entry = _Entry(closed, out_tree_box[0])
         if not any(_is_tracer(c) for c in closed.consts):  # closed-over tracers are call-specific
             self._cache[key] = entry
-        self._last_entry = entry
         return entry
 
     def _call_traced(self, args, kwargs):
@@ -496,10 +494,10 @@ def _describe_change(old, new) -> list[str]:
     return lines
 
 
-def _explain_retrace(name: str, seen: list, new) -> None:
+def _explain_retrace(name: str, number: int, seen: list, new) -> None:
     best = min((_describe_change(old, new) for old in seen), key=len)
     why = "; ".join(best) if best else "no argument changed (the cache entry held a closed-over tracer)"
-    logger.warning("[jit] retracing `%s` (trace %d): %s", name, len(seen) + 1, why)
+    logger.warning("[jit] retracing `%s` (trace %d): %s", name, number, why)
 
 
 def jit(
