@@ -86,3 +86,13 @@ rec(
     lambda x: jlax.reduce_window(x, 0.0, jlax.add, (1, 3, 3, 1), (1, 2, 2, 1), "SAME") / 9,
     [(2, 5, 5, 2)],
 )
+
+# ties: the derivative goes to the first maximal element of each window, as JAX's select-and-gather
+rec(
+    "lax.reduce_window_max-ties",
+    *window(-np.inf, jlax.max, window_dimensions=(3,), window_strides=(1,), padding="SAME"),
+    [(8,)],
+    make_args=lambda rng: (np.array([1.0, 1.0, 2.0, 2.0, 0.0, 3.0, 3.0, 3.0]),),
+    fd=False,
+    tags=("special-values",),
+)
