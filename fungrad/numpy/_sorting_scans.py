@@ -1,8 +1,8 @@
 """NumPy products, cumulative ops, truth reductions and sorting over fungrad's scan primitives.
 
-Dtype rules follow jax.numpy: ``prod``/``cumsum``/``cumprod`` accumulate booleans and small integers
-in the default integer type; ``axis=None`` works on the flattened array for the cumulative ops and
-for ``sort``/``argsort``.
+Dtype rules follow jax.numpy: booleans accumulate in the default integer type, ``prod`` also widens
+narrower integers to it (``cumsum``/``cumprod`` keep them). ``axis=None`` works on the flattened
+array for the cumulative ops and for ``sort``/``argsort``.
 """
 
 from __future__ import annotations
@@ -17,14 +17,17 @@ from fungrad._src.primitives import shape as sh
 from fungrad.numpy._lax_numpy import _canonical_axes, _keepdims, _to_array, asarray, ravel
 
 
-def _accumulation_dtype(x, dtype):
-    """jax.numpy's accumulator: booleans and integers narrower than the default int are widened."""
+def _accumulation_dtype(x, dtype, widen_integers: bool):
+    """jax.numpy's accumulator: booleans count in the default integer type; with ``widen_integers``
+    (prod) integers narrower than the default integer are widened too (cumsum/cumprod keep them)."""
     aval = get_aval(x)
     if dtype is not None:
         return asarray(x, dtype)
-    if aval.dtype == np.bool_ or (aval.dtype.kind in "iu" and aval.dtype.itemsize < 4):
-        wide = np.uint64 if aval.dtype.kind == "u" else np.int64
-        return asarray(x, jax.dtypes.canonicalize_dtype(wide))
+    default_int = jax.dtypes.canonicalize_dtype(np.int64)
+    if aval.dtype == np.bool_:
+        return asarray(x, default_int)
+    if widen_integers and aval.dtype.kind in "iu" and aval.dtype.itemsize < default_int.itemsize:
+        return asarray(x, jax.dtypes.canonicalize_dtype(np.uint64 if aval.dtype.kind == "u" else np.int64))
     return x
 
 
@@ -35,14 +38,14 @@ def prod(a, axis=None, dtype=None, keepdims: bool = False):
     >>> fungrad.grad(fnp.prod)(fnp.array([2.0, 0.0, 3.0])).tolist()
     [0.0, 6.0, 0.0]
     """
-    a = _accumulation_dtype(_to_array(a), dtype)
+    a = _accumulation_dtype(_to_array(a), dtype, widen_integers=True)
     axes = _canonical_axes(axis, get_aval(a).ndim)
     return _keepdims(scans.reduce_prod(a, axes), axes, keepdims)
 
 
 def _cumulative(prim_fn, name: str):
     def fn(a, axis=None, dtype=None):
-        a = _accumulation_dtype(_to_array(a), dtype)
+        a = _accumulation_dtype(_to_array(a), dtype, widen_integers=False)
         if axis is None:
             a, axis = ravel(a), 0
         axis = _canonical_axes(axis, get_aval(a).ndim)[0]
