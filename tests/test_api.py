@@ -516,3 +516,53 @@ def test_typecheck_catches_a_wrong_type():
     unbound = traced.ir._replace(outvars=(ir.Var(fungrad.ShapedArray((3,), np.float64)),))
     with pytest.raises(ir.IRTypeError, match="before it is defined"):
         ir.typecheck(unbound)
+
+
+# ----------------------------------------------------------------------------------------------
+# Edge cases: identities, constants, duplicated outputs, integer and mixed-precision inputs
+
+_x3 = jnp.asarray([0.4, -1.3, 0.8])
+_f0 = lambda shape: np.zeros(shape, jax.dtypes.float0)  # noqa: E731
+
+EDGE_CASES = {
+    "grad_const": lambda L, np_: L.grad(lambda a: 1.0)(2.0),
+    "grad_identity": lambda L, np_: L.grad(lambda a: a)(2.0),
+    "vjp_identity": lambda L, np_: L.vjp(lambda a: a, _x3)[1](_x3),
+    "vjp_const_out": lambda L, np_: L.vjp(lambda a: np_.ones(3), _x3)[1](_x3),
+    "vjp_dup_out": lambda L, np_: L.vjp(lambda a: (a, a), _x3)[1]((_x3, 2 * _x3)),
+    "vjp_int_input": lambda L, np_: L.vjp(lambda a, i: a * i, _x3, jnp.arange(3))[1](_x3),
+    "vjp_int_output": lambda L, np_: L.vjp(lambda a: (a * 2, np_.argmax(a)), _x3)[1]((_x3, _f0(()))),
+    "jvp_identity": lambda L, np_: L.jvp(lambda a: a, (_x3,), (_x3,)),
+    "jvp_const": lambda L, np_: L.jvp(lambda a: 2.0, (_x3,), (_x3,)),
+    "jvp_int_input": lambda L, np_: L.jvp(lambda a, i: a * i, (_x3, jnp.arange(3)), (_x3, _f0(3))),
+    "linearize_identity": lambda L, np_: L.linearize(lambda a: a, _x3)[1](_x3),
+    "linear_transpose_dup": lambda L, np_: L.linear_transpose(lambda a: (a, a * 2.0), _x3)((_x3, _x3)),
+    "vmap_identity": lambda L, np_: L.vmap(lambda a: a)(_x3),
+    "vmap_const": lambda L, np_: L.vmap(lambda a: 2.0)(_x3),
+    "vmap_size_zero": lambda L, np_: L.vmap(lambda r: np_.sin(r) + 1.0)(jnp.ones((0, 3))),
+    "vmap_axis_size": lambda L, np_: L.vmap(lambda r: r * 2, in_axes=None, axis_size=3)(jnp.ones(2)),
+    "vmap_kwargs": lambda L, np_: L.vmap(lambda r, s=None: r * s)(_x3, s=_x3),
+    "hessian_linear": lambda L, np_: L.hessian(lambda a: np_.sum(a * 2.0))(_x3),
+    "jacrev_const": lambda L, np_: L.jacrev(lambda a: np_.ones(2))(_x3),
+    "grad_of_grad_linear": lambda L, np_: L.grad(L.grad(lambda a: a * 3.0))(2.0),
+    "grad_unused_argnum": lambda L, np_: L.grad(lambda a, b: a * 2.0, argnums=1)(1.0, 2.0),
+    "grad_bool_allow_int": lambda L, np_: L.grad(lambda a, b: a * 2.0, argnums=(0, 1), allow_int=True)(1.0, True),
+    "grad_f32_in_x64": lambda L, np_: L.grad(lambda a: np_.sum(a * 2.0))(np.ones(3, np.float32)),
+    "grad_mixed_precision": lambda L, np_: L.grad(lambda a, b: np_.sum(a * b), argnums=(0, 1))(
+        np.ones(3, np.float32), np.ones(3)
+    ),
+    "grad_bf16": lambda L, np_: L.grad(lambda a: np_.sum(a * 2.0))(jnp.ones(3, jnp.bfloat16)),
+    "grad_where_nan_safe": lambda L, np_: L.grad(
+        lambda a: np_.sum(np_.where(a > 0, np_.sqrt(np_.where(a > 0, a, 1.0)), 0.0))
+    )(_x3),
+    "grad_abs_at_zero": lambda L, np_: L.grad(lambda a: np_.abs(a))(0.0),
+    "grad_pow_at_zero": lambda L, np_: L.grad(lambda a: a**2.0)(0.0),
+    "grad_max_ties": lambda L, np_: L.grad(lambda a: np_.max(np_.ones(3) * a))(1.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE_CASES))
+def test_edge_cases_match_jax(name):
+    got = EDGE_CASES[name](fungrad, fnp)
+    want = EDGE_CASES[name](jax, jnp)
+    assert_trees_close(got, want)  # values, shapes and dtypes (weak types: see the dtype tests above)
