@@ -496,7 +496,13 @@ def sum(x, axis=None, dtype=None, keepdims: bool = False):  # noqa: A001
             jax.dtypes.canonicalize_dtype(np.int64 if aval.dtype.kind == "i" or aval.dtype == np.bool_ else np.uint64),
         )
     axes = _canonical_axes(axis, aval.ndim)
-    return _keepdims(red.reduce_sum(x, axes), axes, keepdims)
+    return _keepdims(red.reduce_sum(_strip_weak(x), axes), axes, keepdims)
+
+
+def _strip_weak(x):
+    """jax.numpy's reductions return strongly typed results, even of weakly typed inputs."""
+    aval = get_aval(x)
+    return ew.convert_element_type(x, aval.dtype, False) if aval.weak_type else x
 
 
 def mean(x, axis=None, dtype=None, keepdims: bool = False):
@@ -531,7 +537,7 @@ def _extremum(reduce, name):
         axes = _canonical_axes(axis, get_aval(x).ndim)
         if get_aval(x).size == 0:
             raise FungradTypeError(f"{name}: zero-size array has no {name}")
-        return _keepdims(reduce(x, axes), axes, keepdims)
+        return _keepdims(reduce(_strip_weak(x), axes), axes, keepdims)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``{name}`` over ``axis``; the gradient is shared evenly among tied elements."
