@@ -490,6 +490,11 @@ def test_mlp_gradient_ir_typechecks():
     params, x, y = _mlp_args()
     traced = fungrad.make_ir(fungrad.grad(_mlp_loss))(params, x, y)
     ir.typecheck(traced.ir)
+    # every equation points at the user's line; backward equations say they were transposed
+    lines = traced.pretty(show_source=True).splitlines()[1:-1]
+    assert all("test_api.py:" in line and "(_mlp_loss)" in line for line in lines), lines
+    assert any(line.endswith("[transposed]") for line in lines)
+    assert not lines[0].endswith("[transposed]")
     assert_trees_close(traced(params, x, y), fungrad.grad(_mlp_loss)(params, x, y))
 
 
