@@ -406,3 +406,13 @@ def test_training_step_is_one_xla_program(inner_jit):
     # One XLA program; fungrad adds no functions of its own (one for a fungrad.jit call, as jax.jit would).
     n_funcs = step.lower(p, state, x, y).as_text().count("func.func")
     assert n_funcs == jax_step.lower(p, state, x, y).as_text().count("func.func") + inner_jit
+
+
+def test_transformed_fungrad_jit_inside_jax_jit():
+    f = fungrad.jit(lambda x: fnp.sum(fnp.sin(x) * x))
+    g = jax.jit(lambda x: fungrad.grad(f)(x) * 2.0)
+    ref = jax.grad(lambda x: jnp.sum(jnp.sin(x) * x))
+    assert_close(g(X), 2.0 * ref(X))
+    assert_close(g(X + 1.0), 2.0 * ref(X + 1.0))  # the cached IRs hold no JAX tracers of the first trace
+    assert g.lower(X).as_text().count("func.func") == 1  # the jit calls are emitted inline
+    assert_close(jax.jit(fungrad.vmap(fungrad.grad(f)))(np.stack([X, W[0]])), jax.vmap(ref)(np.stack([X, W[0]])))
