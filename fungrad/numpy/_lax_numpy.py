@@ -8,6 +8,7 @@ scalars) become ``jax.Array`` constants; tracers stay tracers.
 from __future__ import annotations
 
 import builtins
+import operator
 from collections.abc import Sequence
 
 import jax
@@ -219,13 +220,14 @@ def power(x, y):
     >>> float(fnp.power(-2.0, 3)), fnp.power(fnp.array([2, 3]), fnp.array([3, 2])).tolist()
     (-8.0, [8, 9])
     """
-    if not isinstance(y, (Tracer, bool)) and np.ndim(y) == 0 and np.issubdtype(np.asarray(y).dtype, np.integer):
+    exponent = _concrete_index(y)
+    if exponent is not None:
         x = _to_array(x)
         if get_aval(x).dtype == np.bool_:
             x = asarray(x, np.int32)  # jax.numpy's numeric promotion of booleans
-        if not core.is_differentiable_dtype(get_aval(x).dtype) and int(y) < 0:
+        if not core.is_differentiable_dtype(get_aval(x).dtype) and exponent < 0:
             raise FungradTypeError("power: integers cannot be raised to negative integer powers")
-        return ew.integer_pow(x, int(y))
+        return ew.integer_pow(x, exponent)
     x_in, y_in = _to_array(x), _to_array(y)
     x, y = _promote_broadcast(x_in, y_in)
     if not core.is_differentiable_dtype(get_aval(x).dtype):
@@ -235,6 +237,16 @@ def power(x, y):
         shape = broadcast_shapes(get_aval(x_in).shape, get_aval(y_in).shape)
         return ew.pow(broadcast_to(x_in, shape), broadcast_to(y_in, shape))
     return ew.pow(x, y)
+
+
+def _concrete_index(y) -> int | None:
+    """``y`` as a Python int if it is a concrete integer scalar (as jax.numpy's ``power`` decides)."""
+    if isinstance(y, Tracer):
+        return None
+    try:
+        return operator.index(y)
+    except TypeError:  # floats, arrays, and JAX tracers (when fungrad runs inside jax.jit)
+        return None
 
 
 def _pow_int_int(x, y):
