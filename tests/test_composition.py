@@ -192,3 +192,27 @@ def test_composition_matrix(program, names):
     got = compose(names, PROGRAMS[program](FUNGRAD), FUNGRAD)(X0)
     want = compose(names, PROGRAMS[program](JAX), JAX)(X0)
     assert_close(got, want)
+
+
+# ----------------------------------------------------------------------------------------------
+# vmap over a non-leading axis (in_axes=1, out_axes=-1) inside and outside differentiation
+
+
+def vmap_axis1(f, lib):
+    return lambda x: lib.vmap(f, in_axes=1, out_axes=-1)(lib.np.stack([x, 0.5 * x - 0.2, x**2], axis=1))
+
+
+AXIS_CASES = {
+    "grad(vmap1)": lambda f, lib: adapt("grad", vmap_axis1(f, lib), lib),
+    "vmap1(grad)": lambda f, lib: vmap_axis1(adapt("grad", f, lib), lib),
+    "jvp(vmap1)": lambda f, lib: adapt("jvp", vmap_axis1(f, lib), lib),
+    "vmap1(vjp)": lambda f, lib: vmap_axis1(adapt("vjp", f, lib), lib),
+}
+
+
+@pytest.mark.parametrize("case", sorted(AXIS_CASES))
+@pytest.mark.parametrize("program", sorted(PROGRAMS))
+def test_vmap_non_leading_axes_under_differentiation(program, case):
+    got = AXIS_CASES[case](PROGRAMS[program](FUNGRAD), FUNGRAD)(X0)
+    want = AXIS_CASES[case](PROGRAMS[program](JAX), JAX)(X0)
+    assert_close(got, want)
