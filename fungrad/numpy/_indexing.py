@@ -139,7 +139,7 @@ def _get(x, index, *, mode, fill_value, indices_are_sorted=False, unique_indices
         mode=mode,
         fill_value=fill_value,
         indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
+        unique_indices=unique_indices or plan.unique,
     )
     return sh.reshape(out, plan.out_shape)
 
@@ -233,6 +233,8 @@ class _Indexer:
             axis += 1
         self.out_shape = tuple(out_shape)
         self.empty = 0 in self.out_shape
+        # Slices and scalar indices address each position at most once (array indices may repeat).
+        self.unique = all(get_aval(entries[i]).ndim == 0 for i in adv_pos)
         if self.empty:
             return
         components.sort(key=lambda c: c[0])
@@ -396,7 +398,7 @@ def _update(scatter_fn, x, index, values, *, mode=None, indices_are_sorted=False
         plan.scatter_dnums,
         mode=Mode.FILL_OR_DROP if mode is None else Mode.from_any(mode),
         indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
+        unique_indices=unique_indices or plan.unique,
     )
 
 

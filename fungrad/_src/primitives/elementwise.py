@@ -435,8 +435,21 @@ def _select_n_transpose(ct, which, *cases):
     return [None, *cts]
 
 
+def _select_n_batch(args, dims):
+    # lax.select_n needs cases of one shape (only the predicate may be a scalar), so unlike other
+    # n-ary ops an unbatched scalar case cannot stay a scalar: materialize every operand batched.
+    from fungrad._src.primitives import shape
+
+    size = next(core.get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
+    args = [batching.move_to(a, d, 0, size) for a, d in zip(args, dims)]
+    case_shape = max((core.get_aval(a).shape for a in args[1:]), key=len)
+    args = [a if core.get_aval(a).shape == case_shape else shape.broadcast_in_dim(a, case_shape, (0,)) for a in args]
+    return select_n(*args), 0
+
+
 ad.jvp_rules[select_n_p] = _select_n_jvp
 ad.transpose_rules[select_n_p] = _select_n_transpose
+batching.batching_rules[select_n_p] = _select_n_batch
 
 # ---- dtype conversion and stop_gradient ---------------------------------------------------------
 
