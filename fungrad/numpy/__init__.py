@@ -8,20 +8,7 @@
 import numpy as _np
 
 from fungrad.numpy import _methods, linalg
-from fungrad.numpy._indexing import getitem, take, take_along_axis
-from fungrad.numpy._shape_helpers import (
-    diagonal,
-    einsum,
-    kron,
-    repeat,
-    roll,
-    tensordot,
-    tile,
-    trace,
-    tril,
-    triu,
-)
-from fungrad.numpy._sorting_scans import all, any, argsort, cumprod, cumsum, prod, sort
+from fungrad.numpy._indexing import getitem, put_along_axis, take, take_along_axis
 from fungrad.numpy._lax_numpy import (
     abs,
     absolute,
@@ -115,6 +102,43 @@ from fungrad.numpy._lax_numpy import (
     zeros,
     zeros_like,
 )
+from fungrad.numpy._searching import (
+    argwhere,
+    count_nonzero,
+    cumulative_prod,
+    cumulative_sum,
+    flatnonzero,
+    lexsort,
+    nancumprod,
+    nancumsum,
+    nanprod,
+    nansum,
+    nonzero,
+    searchsorted,
+)
+from fungrad.numpy._shape_helpers import (
+    diag,
+    diag_indices,
+    diagflat,
+    diagonal,
+    diff,
+    einsum,
+    fliplr,
+    flipud,
+    kron,
+    repeat,
+    roll,
+    rot90,
+    tensordot,
+    tile,
+    trace,
+    tri,
+    tril,
+    tril_indices,
+    triu,
+    triu_indices,
+)
+from fungrad.numpy._sorting_scans import all, any, argsort, cumprod, cumsum, prod, sort
 from fungrad.numpy._special import (
     arccos,
     arccosh,

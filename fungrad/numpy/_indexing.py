@@ -487,3 +487,34 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     dnums = ix.GatherDimensionNumbers((), (axis,), (axis,), tuple(others), tuple(others))
     mode = Mode.FILL_OR_DROP if mode is None else Mode.from_any(mode)
     return ix.gather(arr, indices, dnums, (1,) * len(a_shape), mode=mode, fill_value=fill_value)
+
+
+def put_along_axis(arr, indices, values, axis, inplace: bool = False, *, mode=None):
+    """``arr`` with ``values`` written at ``indices`` along ``axis`` (the inverse of
+    :func:`take_along_axis`); out-of-bounds writes are dropped. ``inplace`` must be False, as in JAX.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.put_along_axis(fnp.zeros((2, 2)), fnp.array([[1], [0]]), 5.0, 1).tolist()
+    [[0.0, 5.0], [5.0, 0.0]]
+    """
+    from fungrad.numpy._lax_numpy import _canonical_axes, _to_array, asarray, broadcast_to, ravel
+
+    if inplace:
+        raise FungradTypeError("put_along_axis: fungrad arrays are immutable; pass inplace=False")
+    arr = _to_array(arr)
+    indices = asarray(indices)
+    if axis is None:
+        flat = put_along_axis(ravel(arr), ravel(indices), ravel(asarray(values)), 0, mode=mode)
+        return sh.reshape(flat, get_aval(arr).shape)
+    a_shape, i_shape = get_aval(arr).shape, get_aval(indices).shape
+    axis = _canonical_axes(axis, len(a_shape))[0]
+    others = tuple(d for d in range(len(a_shape)) if d != axis)
+    if any(i_shape[d] != a_shape[d] for d in others) or len(i_shape) != len(a_shape):
+        raise FungradTypeError(f"put_along_axis: indices {i_shape} must match array {a_shape} except along axis")
+    n = a_shape[axis]
+    zero = ew.scalar(0, indices)
+    indices = ew.select_n(ew.lt(indices, zero), indices, ew.add(indices, ew.scalar(n, indices)))
+    values = broadcast_to(ew.convert_element_type(asarray(values), get_aval(arr).dtype), i_shape)
+    dnums = ix.ScatterDimensionNumbers((), (axis,), (axis,), others, others)
+    idx = sh.expand_dims(indices, (len(i_shape),))
+    return ix.scatter(arr, idx, values, dnums, mode=Mode.FILL_OR_DROP if mode is None else Mode.from_any(mode))

@@ -334,3 +334,124 @@ def einsum(subscripts: str, *operands, optimize="greedy", precision=None, prefer
     if missing:
         raise FungradTypeError(f"einsum: output labels {missing} do not appear in any input")
     return sh.transpose(x, tuple(labels.index(lab) for lab in output))
+
+
+# ---- diag, tri and friends, flips, diff -------------------------------------------------------------
+
+
+def diag(v, k: int = 0):
+    """The ``k``-th diagonal of a 2-D ``v``, or a 2-D array with the 1-D ``v`` on its ``k``-th diagonal.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diag(fnp.array([1.0, 2.0]), 1).tolist()
+    [[0.0, 1.0, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]]
+    """
+    v = _to_array(v)
+    shape = get_aval(v).shape
+    if len(shape) == 2:
+        return diagonal(v, k)
+    if len(shape) != 1:
+        raise FungradTypeError(f"diag: v must be 1-D or 2-D, got shape {shape}")
+    n = shape[0]
+    square = lnp.multiply(sh.broadcast_in_dim(v, (n, n), (0,)), np.eye(n, dtype=bool))
+    zero = np.zeros((), get_aval(square).dtype)
+    a = builtins.abs(k)
+    rows, cols = ((0, a, 0), (a, 0, 0)) if k >= 0 else ((a, 0, 0), (0, a, 0))
+    return sh.pad(square, zero, (rows, cols))
+
+
+def diagflat(v, k: int = 0):
+    """A 2-D array with the flattened ``v`` on its ``k``-th diagonal."""
+    return diag(lnp.ravel(v), k)
+
+
+def tri(N: int, M: int | None = None, k: int = 0, dtype=None):
+    """Ones at and below the ``k``-th diagonal of an ``N x M`` array (a constant)."""
+    import jax.numpy as jnp
+
+    return jnp.tri(N, M, k, dtype=dtype)
+
+
+def tril_indices(n: int, k: int = 0, m: int | None = None):
+    """Row and column indices of the lower triangle (constants, as ``jax.numpy.tril_indices``)."""
+    import jax.numpy as jnp
+
+    return jnp.tril_indices(n, k, m)
+
+
+def triu_indices(n: int, k: int = 0, m: int | None = None):
+    """Row and column indices of the upper triangle (constants)."""
+    import jax.numpy as jnp
+
+    return jnp.triu_indices(n, k, m)
+
+
+def diag_indices(n: int, ndim: int = 2):
+    """Indices of the main diagonal of an ``(n,) * ndim`` array (constants)."""
+    import jax.numpy as jnp
+
+    return jnp.diag_indices(n, ndim)
+
+
+def flipud(m):
+    """Reverse the first axis."""
+    return lnp.flip(m, 0)
+
+
+def fliplr(m):
+    """Reverse the second axis."""
+    return lnp.flip(m, 1)
+
+
+def rot90(m, k: int = 1, axes=(0, 1)):
+    """Rotate by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.rot90(fnp.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
+    [[2.0, 4.0], [1.0, 3.0]]
+    """
+    m = _to_array(m)
+    ndim = get_aval(m).ndim
+    a0, a1 = (_canonical_axes(ax, ndim)[0] for ax in axes)
+    if a0 == a1:
+        raise FungradTypeError("rot90: the two axes must differ")
+    k %= 4
+    if k == 0:
+        return m
+    if k == 2:
+        return lnp.flip(lnp.flip(m, a0), a1)
+    perm = list(range(ndim))
+    perm[a0], perm[a1] = perm[a1], perm[a0]
+    if k == 1:
+        return sh.transpose(lnp.flip(m, a1), perm)
+    return lnp.flip(sh.transpose(m, perm), a1)
+
+
+def diff(a, n: int = 1, axis: int = -1, prepend=None, append=None):
+    """The ``n``-th discrete difference along ``axis`` (``prepend``/``append`` are joined first).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diff(fnp.array([1.0, 4.0, 9.0])).tolist()
+    [3.0, 5.0]
+    """
+    a = _to_array(a)
+    shape = get_aval(a).shape
+    axis = _canonical_axes(axis, len(shape))[0]
+
+    def edge(v):
+        v = lnp.asarray(v)
+        if get_aval(v).ndim == 0:
+            return lnp.broadcast_to(v, shape[:axis] + (1,) + shape[axis + 1 :])
+        return v
+
+    parts = ([edge(prepend)] if prepend is not None else []) + [a] + ([edge(append)] if append is not None else [])
+    if len(parts) > 1:
+        a = lnp.concatenate(parts, axis)
+    for _ in range(n):
+        length = get_aval(a).shape[axis]
+        lo, hi = [0] * len(shape), list(get_aval(a).shape)
+        lo[axis] = 1
+        upper = sh.slice(a, lo, hi)
+        lo[axis], hi[axis] = 0, builtins.max(length - 1, 0)
+        a = lnp.subtract(upper, sh.slice(a, lo, hi))
+    return a

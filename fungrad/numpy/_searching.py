@@ -1,0 +1,180 @@
+"""Searching and counting: nonzero, argwhere, flatnonzero, count_nonzero, searchsorted, lexsort, and the
+NaN-ignoring products and cumulative ops.
+
+``nonzero`` on a traced array needs a static ``size`` (the number of results decides the output
+shape), as in JAX: the positions are computed with a cumulative sum and written with a scatter that
+drops everything past ``size``; missing entries get ``fill_value`` (0 by default).
+"""
+
+from __future__ import annotations
+
+import jax
+import numpy as np
+
+from fungrad._src.core import FungradTypeError, Tracer, get_aval
+from fungrad._src.primitives import elementwise as ew
+from fungrad._src.primitives import scans
+from fungrad._src.primitives import shape as sh
+from fungrad.numpy import _lax_numpy as lnp
+from fungrad.numpy import _sorting_scans as ss
+from fungrad.numpy._lax_numpy import _canonical_axes, _to_array
+
+
+def _default_int():
+    return jax.dtypes.canonicalize_dtype(np.int64)
+
+
+def _isnan(x):
+    return ew.ne(x, x)
+
+
+def nonzero(a, *, size=None, fill_value=None):
+    """Indices of the non-zero elements, one array per axis (C order).
+
+    A traced ``a`` needs ``size``: the first ``size`` results are returned, padded with
+    ``fill_value`` (0 by default, or one value per axis).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nonzero(fnp.array([0.0, 2.0, 0.0, 1.0]))[0].tolist()
+    [1, 3]
+    """
+    a = _to_array(a)
+    shape = get_aval(a).shape
+    if not shape:
+        raise FungradTypeError("nonzero: calling nonzero on 0-d arrays is not allowed (as in JAX)")
+    if size is None:
+        if isinstance(a, Tracer):
+            raise FungradTypeError(
+                "nonzero: the argument is traced, so the number of non-zero elements is unknown; pass a "
+                "static `size=` (and optionally `fill_value=`) as in jax.numpy.nonzero"
+            )
+        return tuple(jax.numpy.asarray(i, _default_int()) for i in np.nonzero(np.asarray(a)))
+    from fungrad.numpy._indexing import at
+
+    flat = lnp.not_equal(lnp.ravel(a), 0)
+    n = get_aval(flat).shape[0]
+    rank = lnp.subtract(ss.cumsum(flat), 1)  # position of each non-zero in the output
+    slot = lnp.where(flat, rank, size)  # zeros go out of bounds and are dropped
+    positions = at(lnp.full((size,), -1, _default_int()))[slot].set(np.arange(n, dtype=_default_int()))
+    found = lnp.greater_equal(positions, 0)
+    fills = fill_value if isinstance(fill_value, (tuple, list)) else (fill_value,) * len(shape)
+    out, rest = [], positions
+    for axis in reversed(range(len(shape))):
+        coord = lnp.remainder(rest, shape[axis])
+        rest = lnp.floor_divide(rest, shape[axis])
+        fill = 0 if fills[axis] is None else fills[axis]
+        out.append(lnp.where(found, coord, lnp.asarray(fill, _default_int())))
+    return tuple(reversed(out))
+
+
+def flatnonzero(a, *, size=None, fill_value=None):
+    """Indices of the non-zero elements of the flattened array."""
+    return nonzero(lnp.ravel(a), size=size, fill_value=fill_value)[0]
+
+
+def argwhere(a, *, size=None, fill_value=None):
+    """``(count, ndim)`` indices of the non-zero elements (see :func:`nonzero` for ``size``)."""
+    a = _to_array(a)
+    if get_aval(a).ndim == 0:
+        a = lnp.expand_dims(a, 0)
+        return lnp.stack(nonzero(a, size=size, fill_value=fill_value), -1)[:, :0]
+    return lnp.stack(nonzero(a, size=size, fill_value=fill_value), -1)
+
+
+def count_nonzero(a, axis=None, keepdims: bool = False):
+    """The number of non-zero elements along ``axis``."""
+    return lnp.sum(lnp.not_equal(_to_array(a), 0), axis=axis, dtype=_default_int(), keepdims=keepdims)
+
+
+def searchsorted(a, v, side: str = "left", sorter=None, method: str = "compare_all"):
+    """Insertion indices of ``v`` into the sorted 1-D ``a`` (``side="left"``: before equal entries).
+
+    Computed by comparing every ``v`` with every ``a`` (no derivative: the result is an index).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.searchsorted(fnp.array([1.0, 2.0, 3.0]), fnp.array([2.0, 2.5])).tolist()
+    [1, 2]
+    """
+    a, v = lnp._promote(a, v)
+    if get_aval(a).ndim != 1:
+        raise FungradTypeError(f"searchsorted: a must be 1-D, got shape {get_aval(a).shape}")
+    if sorter is not None:
+        from fungrad.numpy._indexing import take
+
+        a = take(a, sorter, mode="promise_in_bounds")
+    if side not in ("left", "right"):
+        raise FungradTypeError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    v_nd = get_aval(v).ndim
+    below = (lnp.less if side == "left" else lnp.less_equal)(sh.expand_dims(a, tuple(range(v_nd))), v[..., None])
+    return lnp.sum(below, axis=-1, dtype=np.int32)
+
+
+def lexsort(keys, axis: int = -1):
+    """Indices that sort by several keys; the *last* key is the primary one (stable).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.lexsort((fnp.array([2, 1, 0]), fnp.array([1, 0, 1]))).tolist()
+    [1, 2, 0]
+    """
+    keys = [_to_array(k) for k in keys]
+    if not keys:
+        raise FungradTypeError("lexsort: need at least one key")
+    shape = lnp.broadcast_shapes(*(get_aval(k).shape for k in keys))
+    keys = [lnp.broadcast_to(k, shape) for k in reversed(keys)]
+    axis = _canonical_axes(axis, len(shape))[0]
+    iota = sh.broadcast_in_dim(np.arange(shape[axis], dtype=_default_int()), shape, (axis,))
+    return scans.sort([*keys, iota], axis, is_stable=True, num_keys=len(keys))[-1]
+
+
+def _nan_to(x, value):
+    x = _to_array(x)
+    if not np.issubdtype(get_aval(x).dtype, np.inexact):
+        return x
+    return lnp.where(_isnan(x), lnp.full_like(x, value), x)
+
+
+def nanprod(a, axis=None, dtype=None, keepdims: bool = False):
+    """``prod`` treating NaNs as 1."""
+    return ss.prod(_nan_to(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nansum(a, axis=None, dtype=None, keepdims: bool = False):
+    """``sum`` treating NaNs as 0."""
+    return lnp.sum(_nan_to(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def nancumsum(a, axis=None, dtype=None):
+    """``cumsum`` treating NaNs as 0."""
+    return ss.cumsum(_nan_to(a, 0), axis=axis, dtype=dtype)
+
+
+def nancumprod(a, axis=None, dtype=None):
+    """``cumprod`` treating NaNs as 1."""
+    return ss.cumprod(_nan_to(a, 1), axis=axis, dtype=dtype)
+
+
+def _cumulative(fn, identity, name):
+    def cumulative(x, /, *, axis=None, dtype=None, include_initial: bool = False):
+        x = _to_array(x)
+        ndim = get_aval(x).ndim
+        if ndim == 0:
+            raise FungradTypeError(f"{name}: the input must be at least 1-dimensional")
+        if axis is None:
+            if ndim > 1:
+                raise FungradTypeError(f"{name}: axis must be given for arrays with more than one dimension")
+            axis = 0
+        axis = _canonical_axes(axis, ndim)[0]
+        out = fn(x, axis=axis, dtype=dtype)
+        if include_initial:
+            shape = list(get_aval(out).shape)
+            shape[axis] = 1
+            out = lnp.concatenate([lnp.full(shape, identity, get_aval(out).dtype), out], axis)
+        return out
+
+    cumulative.__name__ = cumulative.__qualname__ = name
+    cumulative.__doc__ = f"Array API ``{name}``: like ``{fn.__name__}``, optionally starting with the identity."
+    return cumulative
+
+
+cumulative_sum = _cumulative(ss.cumsum, 0, "cumulative_sum")
+cumulative_prod = _cumulative(ss.cumprod, 1, "cumulative_prod")
