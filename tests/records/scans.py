@@ -146,3 +146,45 @@ rec(
     make_args=fixed(TIES),
     **SPECIAL,
 )
+
+# ---- NaN-ignoring and array-API cumulative ops, searching ------------------------------------------------
+
+NANS = [[1.5, np.nan, 2.0, -1.0], [0.5, 3.0, np.nan, np.nan], [2.0, -0.5, 1.0, 1.5]]
+for name in ("nanprod", "nansum", "nancumsum", "nancumprod"):
+    rec(
+        f"numpy.{name}",
+        lambda x, n=name: getattr(fnp, n)(x, 1),
+        lambda x, n=name: getattr(jnp, n)(x, 1),
+        make_args=fixed(NANS),
+        tags=("special-values",),
+        **NO_FD,
+    )
+for name in ("cumulative_sum", "cumulative_prod"):
+    rec(
+        f"numpy.{name}-include-initial",
+        lambda x, n=name: getattr(fnp, n)(x, axis=1, include_initial=True),
+        lambda x, n=name: getattr(jnp, n)(x, axis=1, include_initial=True),
+        order=1,
+    )
+rec(
+    "numpy.nonzero-size",
+    lambda x: fnp.nonzero(x > 0, size=5, fill_value=-1),
+    lambda x: jnp.nonzero(x > 0, size=5, fill_value=-1),
+    grad=False,
+)
+rec("numpy.argwhere-size", lambda x: fnp.argwhere(x > 0, size=4), lambda x: jnp.argwhere(x > 0, size=4), grad=False)
+rec("numpy.count_nonzero", lambda x: fnp.count_nonzero(x > 0, 1), lambda x: jnp.count_nonzero(x > 0, 1), grad=False)
+rec(
+    "numpy.searchsorted",
+    lambda a, v: fnp.searchsorted(a, v, "right"),
+    lambda a, v: jnp.searchsorted(a, v, "right"),
+    make_args=lambda rng: (np.sort(rng.normal(size=5)), rng.normal(size=(2, 3))),
+    grad=False,
+)
+rec(
+    "numpy.lexsort",
+    lambda a, b: fnp.lexsort((a, b)),
+    lambda a, b: jnp.lexsort((a, b)),
+    make_args=lambda rng: (rng.integers(0, 3, size=(2, 6)), rng.integers(0, 3, size=(2, 6))),
+    grad=False,
+)

@@ -84,3 +84,32 @@ for reps in (2, (2, 1), (1, 2, 3)):
 rec("numpy.kron", fnp.kron, jnp.kron, shapes=((2, 3), (3, 2)))
 rec("numpy.kron-mixed-ndim", fnp.kron, jnp.kron, shapes=((3,), (2, 2)))
 rec("numpy.flip-axis", lambda x: fnp.flip(x, 1), lambda x: jnp.flip(x, 1))
+rec("numpy.diag-1d", lambda v: fnp.diag(v, 1), lambda v: jnp.diag(v, 1), shapes=((3,),))
+rec("numpy.diag-1d-below", lambda v: fnp.diag(v, -2), lambda v: jnp.diag(v, -2), shapes=((3,),))
+rec("numpy.diag-2d", lambda x: fnp.diag(x, -1), lambda x: jnp.diag(x, -1))
+rec("numpy.diagflat", fnp.diagflat, jnp.diagflat, shapes=((2, 2),))
+for k in (1, 2, 3):
+    rec(
+        f"numpy.rot90-{k}",
+        lambda x, k=k: fnp.rot90(x, k, (0, 2)),
+        lambda x, k=k: jnp.rot90(x, k, (0, 2)),
+        shapes=((2, 3, 4),),
+    )
+rec("numpy.flipud", fnp.flipud, jnp.flipud)
+rec("numpy.diff-2", lambda x: fnp.diff(x, 2), lambda x: jnp.diff(x, 2))
+rec(
+    "numpy.diff-prepend-append",
+    lambda x, p: fnp.diff(x, 1, 0, prepend=0.5, append=p),
+    lambda x, p: jnp.diff(x, 1, 0, prepend=0.5, append=p),
+    shapes=((3, 4), (1, 4)),
+)
+rec(
+    "numpy.put_along_axis",
+    lambda x, i, v: fnp.put_along_axis(x, i, v, 1),
+    lambda x, i, v: jnp.put_along_axis(x, i, v, 1, inplace=False),
+    make_args=lambda rng: (
+        rng.normal(size=(3, 4)),
+        np.stack([rng.permutation(4)[:2] for _ in range(3)]),
+        rng.normal(size=(3, 2)),
+    ),
+)
