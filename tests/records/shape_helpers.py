@@ -11,6 +11,11 @@ from tests.op_record import OpRecord
 RECORDS: list[OpRecord] = []
 
 
+def _label(v) -> str:
+    """A test-id-safe label for a static argument (no spaces or brackets)."""
+    return "x".join(str(int(e)) for e in np.ravel(v)) if v is not None else "None"
+
+
 def rec(name, fun, ref, shapes=((3, 4),), **kw):
     RECORDS.append(OpRecord(name, fun, ref, tuple(shapes), **kw))
 
@@ -63,7 +68,7 @@ for k in (-1, 0, 2):
     rec(f"numpy.triu-{k}", lambda x, k=k: fnp.triu(x, k), lambda x, k=k: jnp.triu(x, k))
 for shift, axis in [(1, None), (-2, 0), (5, 1), ((1, 2), (0, 1))]:
     rec(
-        f"numpy.roll-{shift}-{axis}",
+        f"numpy.roll-{_label(shift)}-{_label(axis)}",
         lambda x, s=shift, a=axis: fnp.roll(x, s, a),
         lambda x, s=shift, a=axis: jnp.roll(x, s, a),
     )
@@ -75,12 +80,12 @@ rec(
 )
 for repeats, axis in [(2, None), (3, 1), (np.array([1, 0, 2]), 0)]:
     rec(
-        f"numpy.repeat-{np.asarray(repeats).tolist()}-{axis}",
+        f"numpy.repeat-{_label(repeats)}-{axis}",
         lambda x, r=repeats, a=axis: fnp.repeat(x, r, a),
         lambda x, r=repeats, a=axis: jnp.repeat(x, r, a),
     )
 for reps in (2, (2, 1), (1, 2, 3)):
-    rec(f"numpy.tile-{reps}", lambda x, r=reps: fnp.tile(x, r), lambda x, r=reps: jnp.tile(x, r))
+    rec(f"numpy.tile-{_label(reps)}", lambda x, r=reps: fnp.tile(x, r), lambda x, r=reps: jnp.tile(x, r))
 rec("numpy.kron", fnp.kron, jnp.kron, shapes=((2, 3), (3, 2)))
 rec("numpy.kron-mixed-ndim", fnp.kron, jnp.kron, shapes=((3,), (2, 2)))
 rec("numpy.flip-axis", lambda x: fnp.flip(x, 1), lambda x: jnp.flip(x, 1))
