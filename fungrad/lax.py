@@ -48,8 +48,12 @@ from fungrad._src.primitives.indexing import (
     GatherDimensionNumbers,
     GatherScatterMode,
     ScatterDimensionNumbers,
+    dynamic_index_in_dim,
     dynamic_slice,
+    dynamic_slice_in_dim,
+    dynamic_update_index_in_dim,
     dynamic_update_slice,
+    dynamic_update_slice_in_dim,
     gather,
     scatter,
     scatter_add,
@@ -68,6 +72,7 @@ from fungrad._src.primitives.scans import (
     reduce_or,
     reduce_prod,
     sort,
+    sort_key_val,
     top_k,
 )
 from fungrad._src.primitives.shape import (

@@ -435,3 +435,35 @@ def take_along_axis(x, indices, axis: int, mode=GatherScatterMode.PROMISE_IN_BOU
     dnums = GatherDimensionNumbers((), (axis,), (axis,), others, others)
     idx = shape.expand_dims(indices, (get_aval(indices).ndim,))
     return gather(x, idx, dnums, (1,) * ndim, mode=mode)
+
+
+def dynamic_slice_in_dim(operand, start_index, slice_size: int, axis: int = 0):
+    """:func:`dynamic_slice` along one ``axis`` (whole extent elsewhere)."""
+    shape = get_aval(operand).shape
+    starts = [0] * len(shape)
+    starts[axis] = start_index
+    sizes = list(shape)
+    sizes[axis] = slice_size
+    return dynamic_slice(operand, starts, sizes)
+
+
+def dynamic_index_in_dim(operand, index, axis: int = 0, keepdims: bool = True):
+    """Element ``index`` (traced, clamped) along ``axis``; the axis is kept unless ``keepdims=False``."""
+    out = dynamic_slice_in_dim(operand, index, 1, axis)
+    return out if keepdims else shape.squeeze(out, (axis % get_aval(operand).ndim,))
+
+
+def dynamic_update_slice_in_dim(operand, update, start_index, axis: int):
+    """:func:`dynamic_update_slice` with a traced start along one ``axis`` (0 elsewhere)."""
+    starts = [0] * get_aval(operand).ndim
+    starts[axis] = start_index
+    return dynamic_update_slice(operand, update, starts)
+
+
+def dynamic_update_index_in_dim(operand, update, index, axis: int):
+    """Write ``update`` (missing ``axis`` or of size 1 there) at ``index`` along ``axis``."""
+    ndim = get_aval(operand).ndim
+    axis %= ndim
+    if get_aval(update).ndim == ndim - 1:
+        update = shape.expand_dims(update, (axis,))
+    return dynamic_update_slice_in_dim(operand, update, index, axis)

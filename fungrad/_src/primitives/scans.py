@@ -295,3 +295,8 @@ batching.batching_rules[top_k_p] = lambda args, dims, *, k, axis: (
     top_k(move_to(args[0], dims[0], 0, 0), k, axis + 1),
     [0, 0],
 )
+
+
+def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
+    """Sort ``keys`` along ``dimension`` and apply the same permutation to ``values``."""
+    return tuple(sort([keys, values], dimension, is_stable=is_stable, num_keys=1))
