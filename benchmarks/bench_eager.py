@@ -4,7 +4,8 @@
 * trace to IR: ``fungrad.make_ir(fungrad.grad(loss))(...)`` vs ``jax.make_jaxpr(jax.grad(loss))(...)``.
 
 Ratios are fungrad time / JAX time (lower is better for fungrad). Run
-``python benchmarks/bench_eager.py [--reps N]``; prints a table and writes
+``python benchmarks/bench_eager.py [--reps N]`` (the two libraries are timed alternately, medians
+reported); prints a table and writes
 ``benchmarks/results/eager.json``.
 """
 
@@ -38,12 +39,15 @@ def main(argv=None):
     f_grad, j_grad = fungrad.grad(f_loss), jax.grad(j_loss)
 
     rows = []
-    f_t = models.time_call(lambda: f_grad(params, x, y), args.reps)
-    j_t = models.time_call(lambda: j_grad(params, x, y), args.reps)
+    f_t, j_t = models.time_pair(lambda: f_grad(params, x, y), lambda: j_grad(params, x, y), args.reps)
     rows.append(dict(name="eager grad call", fungrad_s=f_t, jax_s=j_t, ratio=f_t / j_t))
 
-    f_t = models.time_call(lambda: fungrad.make_ir(fungrad.grad(f_loss))(params, x, y), args.reps, warmup=2)
-    j_t = models.time_call(lambda: jax.make_jaxpr(jax.grad(j_loss))(params, x, y), args.reps, warmup=2)
+    f_t, j_t = models.time_pair(
+        lambda: fungrad.make_ir(fungrad.grad(f_loss))(params, x, y),
+        lambda: jax.make_jaxpr(jax.grad(j_loss))(params, x, y),
+        args.reps,
+        warmup=2,
+    )
     rows.append(dict(name="trace grad to IR (make_ir/jaxpr)", fungrad_s=f_t, jax_s=j_t, ratio=f_t / j_t))
 
     sizes = "-".join(map(str, models.SIZES))

@@ -4,8 +4,8 @@
 * Hessian-vector product: ``jvp(lambda p: grad(loss)(p, x, y), (params,), (v,))`` (forward over reverse).
 
 Both libraries run the same composition eagerly, in one process. Ratios are fungrad time / JAX
-time. Run ``python benchmarks/bench_vmap.py [--reps N]``; prints a table and writes
-``benchmarks/results/vmap.json``.
+time. Run ``python benchmarks/bench_vmap.py [--reps N]`` (timed alternately, medians reported);
+prints a table and writes ``benchmarks/results/vmap.json``.
 """
 
 from __future__ import annotations
@@ -51,11 +51,9 @@ def main(argv=None):
         np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=2e-3, atol=2e-5)
 
     rows = []
-    f_t = models.time_call(lambda: f_pex(params, x, y), args.reps)
-    j_t = models.time_call(lambda: j_pex(params, x, y), args.reps)
+    f_t, j_t = models.time_pair(lambda: f_pex(params, x, y), lambda: j_pex(params, x, y), args.reps)
     rows.append(dict(name=f"per-example grads (vmap, B={args.batch})", fungrad_s=f_t, jax_s=j_t, ratio=f_t / j_t))
-    f_t = models.time_call(f_hvp, args.reps)
-    j_t = models.time_call(j_hvp, args.reps)
+    f_t, j_t = models.time_pair(f_hvp, j_hvp, args.reps)
     rows.append(dict(name="HVP (jvp of grad)", fungrad_s=f_t, jax_s=j_t, ratio=f_t / j_t))
 
     sizes = "-".join(map(str, models.SIZES))

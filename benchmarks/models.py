@@ -75,6 +75,20 @@ def time_call(fn, reps: int = 20, warmup: int = 3) -> float:
     return statistics.median(times)
 
 
+def time_pair(fungrad_fn, jax_fn, reps: int = 20, warmup: int = 3) -> tuple[float, float]:
+    """Median seconds of each function, measured alternately so both see the same machine load."""
+    for _ in range(warmup):
+        block(fungrad_fn())
+        block(jax_fn())
+    f_times, j_times = [], []
+    for _ in range(reps):
+        for fn, times in ((fungrad_fn, f_times), (jax_fn, j_times)):
+            t0 = time.perf_counter()
+            block(fn())
+            times.append(time.perf_counter() - t0)
+    return statistics.median(f_times), statistics.median(j_times)
+
+
 def print_table(title: str, rows: list[dict]) -> None:
     print(title)
     print(f"{'workload':<34}{'fungrad ms':>12}{'jax ms':>12}{'ratio':>9}")
