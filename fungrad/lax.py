@@ -6,7 +6,7 @@
 """
 
 from fungrad._src import lax_linalg as linalg  # fungrad.lax.linalg, like jax.lax.linalg
-from fungrad._src.primitives.conv import conv_general_dilated
+from fungrad._src.primitives.conv import conv, conv_general_dilated, conv_transpose
 from fungrad._src.primitives.dot import dot_general
 from fungrad._src.primitives.elementwise import (
     abs,

@@ -96,3 +96,23 @@ rec(
     fd=False,
     tags=("special-values",),
 )
+
+
+def conv_t(**kw):
+    return (lambda x, w: flax.conv_transpose(x, w, **kw)), (lambda x, w: jlax.conv_transpose(x, w, **kw))
+
+
+rec("lax.conv_transpose-same", *conv_t(strides=(2, 2), padding="SAME"), [(2, 3, 3, 2), (3, 3, 2, 3)], order=1)
+rec(
+    "lax.conv_transpose-valid-transpose-kernel",
+    *conv_t(strides=(2,), padding="VALID", transpose_kernel=True),
+    [(2, 4, 3), (2, 2, 3)],
+    order=1,
+)
+rec(
+    "lax.conv",
+    lambda x, w: flax.conv(x, w, (1, 1), "SAME"),
+    lambda x, w: jlax.conv(x, w, (1, 1), "SAME"),
+    [(2, 3, 4, 4), (2, 3, 2, 2)],
+    order=1,
+)

@@ -89,6 +89,72 @@ def conv_general_dilated(
     )
 
 
+def conv(lhs, rhs, window_strides, padding, precision=None, preferred_element_type=None):
+    """Convolution with NCHW inputs and OIHW kernels, no dilation (``jax.lax.conv``)."""
+    return conv_general_dilated(
+        lhs, rhs, window_strides, padding, precision=precision, preferred_element_type=preferred_element_type
+    )
+
+
+_TRANSPOSE_LAYOUTS = {3: ("NHC", "HIO", "NHC"), 4: ("NHWC", "HWIO", "NHWC"), 5: ("NHWDC", "HWDIO", "NHWDC")}
+
+
+def conv_transpose(
+    lhs,
+    rhs,
+    strides,
+    padding,
+    rhs_dilation=None,
+    dimension_numbers=None,
+    transpose_kernel: bool = False,
+    precision=None,
+    preferred_element_type=None,
+):
+    """Transposed ("deconvolution") convolution, as ``jax.lax.conv_transpose`` (channels-last default).
+
+    It is a convolution of the input dilated by ``strides``; ``"SAME"`` makes the output ``strides``
+    times larger, ``"VALID"`` adds the kernel's overhang. With ``transpose_kernel`` the kernel is
+    flipped and its in/out features swapped, giving the gradient of ``conv_general_dilated``.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> flax.conv_transpose(fnp.ones((1, 3, 1)), fnp.ones((2, 1, 1)), (2,), "SAME").shape
+    (1, 6, 1)
+    """
+    lhs_shape, rhs_shape = get_aval(lhs).shape, get_aval(rhs).shape
+    if dimension_numbers is None:
+        if len(lhs_shape) not in _TRANSPOSE_LAYOUTS:
+            raise FungradTypeError(f"conv_transpose: give dimension_numbers for {len(lhs_shape)}-d inputs")
+        dimension_numbers = _TRANSPOSE_LAYOUTS[len(lhs_shape)]
+    dn = lax.conv_dimension_numbers(lhs_shape, rhs_shape, dimension_numbers)
+    nspatial = len(lhs_shape) - 2
+    rhs_dilation = (1,) * nspatial if rhs_dilation is None else tuple(rhs_dilation)
+    if isinstance(padding, str):
+        kernel = [_dilate(rhs_shape[a], r) for a, r in zip(dn.rhs_spec[2:], rhs_dilation)]
+        padding = [_transpose_padding(k, s, padding) for k, s in zip(kernel, strides)]
+    if transpose_kernel:
+        rhs = sh.rev(rhs, dn.rhs_spec[2:])
+        perm = list(range(len(rhs_shape)))
+        perm[dn.rhs_spec[0]], perm[dn.rhs_spec[1]] = perm[dn.rhs_spec[1]], perm[dn.rhs_spec[0]]
+        rhs = sh.transpose(rhs, perm)
+    return conv_general_dilated(
+        lhs, rhs, (1,) * nspatial, padding, tuple(strides), rhs_dilation, dn,
+        precision=precision, preferred_element_type=preferred_element_type,
+    )  # fmt: skip
+
+
+def _transpose_padding(k: int, s: int, padding: str) -> tuple[int, int]:
+    """Padding of the stride-dilated input so SAME gives ``s`` times the size and VALID the full overlap."""
+    if padding == "SAME":
+        total = k + s - 2
+        before = k - 1 if s > k - 1 else int(np.ceil(total / 2))
+    elif padding == "VALID":
+        total = k + s - 2 + max(k - s, 0)
+        before = k - 1
+    else:
+        raise FungradTypeError(f"conv_transpose: padding must be 'SAME', 'VALID' or explicit pairs, got {padding!r}")
+    return before, total - before
+
+
 def _dilate(size: int, d: int) -> int:
     return 0 if size == 0 else 1 + d * (size - 1)
 
