@@ -10,7 +10,7 @@ and ``jit`` vs eager. Records live in ``tests/records/*.py``, each module export
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 

@@ -162,7 +162,12 @@ def _to_inexact(x):
 
 # ---- elementwise arithmetic ---------------------------------------------------------------------
 
-add = _binary(ew.add, "add", on_bool=ew.or_p, doc_example="\n\n>>> import fungrad.numpy as fnp\n>>> fnp.add(1.0, fnp.ones(2)).tolist()\n[2.0, 2.0]")
+add = _binary(
+    ew.add,
+    "add",
+    on_bool=ew.or_p,
+    doc_example="\n\n>>> import fungrad.numpy as fnp\n>>> fnp.add(1.0, fnp.ones(2)).tolist()\n[2.0, 2.0]",
+)
 subtract = _binary(ew.sub, "subtract")
 multiply = _binary(ew.mul, "multiply", on_bool=ew.and_p)
 maximum = _binary(ew.maximum, "maximum", on_bool=ew.or_p)
