@@ -16,9 +16,9 @@ from fungrad.lax import stop_gradient
 
 
 def relu(x):
-    """``max(x, 0)``; its derivative at exactly 0 is 0 and NaN propagates, as in JAX."""
+    """``max(x, 0)``; as in JAX its derivative is 0 at exactly 0 (and at NaN, which propagates)."""
     x = fnp.asarray(x)
-    return fnp.where(x <= 0, fnp.zeros_like(x), x)
+    return fnp.where(x > 0, x, stop_gradient(fnp.maximum(x, 0)))
 
 
 def sigmoid(x):

@@ -5,6 +5,9 @@ For each record: forward vs the JAX reference (values, dtypes, weak types); ``jv
 ``vmap`` vs a Python loop at every batch-dim position of every argument (others unbatched, or
 batched at their last position); ``vmap`` vs ``jax.vmap`` including a batch of size 0; ``jit`` vs
 eager. Records are collected from every module in tests/records, so other families only add a file.
+
+One parametrized test, ``test_op[<record>:<check>]``, runs each applicable check of each record; select
+with ``-k``, e.g. ``-k "lax.sin:"`` (one record) or ``-k ":vmap"`` (one check).
 """
 
 from __future__ import annotations
@@ -21,41 +24,34 @@ from fungrad.testing import _compare, check_against_jax, check_grads
 from tests.op_record import OpRecord, record_args
 
 
-def _load_records() -> list[OpRecord]:
-    records = []
+def _load_records() -> dict[str, list[OpRecord]]:
+    by_module = {}
     for path in sorted((pathlib.Path(__file__).parent / "records").glob("*.py")):
-        if path.stem.startswith("_"):
-            continue
-        records.extend(importlib.import_module(f"tests.records.{path.stem}").RECORDS)
-    return records
+        if not path.stem.startswith("_"):
+            by_module[path.stem] = importlib.import_module(f"tests.records.{path.stem}").RECORDS
+    return by_module
 
 
-RECORDS = _load_records()
+RECORDS_BY_MODULE = _load_records()
+RECORDS = [r for records in RECORDS_BY_MODULE.values() for r in records]
 BATCH = 3  # vmap batch size: distinct from the small sizes records use, so misplaced axes show
-
-
-# Known gaps, reported to the lead: (test name, record name) -> reason. Strict xfails, so a fix shows.
-KNOWN_FAILURES = {
-    ("test_forward", "numpy.sum-int"): "fnp.sum keeps int32 where jnp.sum gives the default int (int64 in x64)",
-    ("test_vmap", "numpy.sum-int"): "fnp.sum keeps int32 where jnp.sum gives the default int (int64 in x64)",
-}
-
-
-def records(predicate=lambda r: True, test: str | None = None):
-    out = []
-    for r in RECORDS:
-        if not predicate(r):
-            continue
-        reason = KNOWN_FAILURES.get((test, r.name))
-        marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-        out.append(pytest.param(r, id=r.name, marks=marks))
-    return out
 
 
 def test_record_names_are_unique():
     names = [r.name for r in RECORDS]
     assert len(RECORDS) > 0
     assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+
+
+def test_every_core_primitive_has_a_record():
+    """Each primitive of tests/test_registry.py's CORE set appears in the IR of some record."""
+    from tests.test_registry import CORE
+
+    seen = set()
+    for r in RECORDS_BY_MODULE["core"]:
+        closed = fungrad.make_ir(r.fun)(*record_args(r)).closed
+        seen.update(eqn.primitive.name for eqn in closed.ir.eqns)
+    assert not CORE - seen, f"core primitives no op record exercises: {sorted(CORE - seen)}"
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
@@ -88,6 +84,10 @@ def _assert_close(what, got, want, record: OpRecord, check_dtypes=True):
     _compare(what, got, want, record.atol, record.rtol, check_dtypes, names)
 
 
+def _zeros(struct):
+    return np.zeros(struct.shape, struct.dtype)
+
+
 def _weak_types(tree):
     return [getattr(x, "weak_type", False) for x in jax.tree_util.tree_leaves(tree)]
 
@@ -95,20 +95,14 @@ def _weak_types(tree):
 # ---- forward, jvp, vjp, finite differences ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("record", records(test="test_forward"))
-def test_forward(record):
+def check_forward(record):
     args = record_args(record)
-    got, want = record.fun(*args), record.ref(*args)
+    got, want = record.fun(*args), jax.jit(record.ref)(*args)
     _assert_close("forward value", got, want, record)
     assert _weak_types(got) == _weak_types(want), f"weak types: fungrad {_weak_types(got)}, jax {_weak_types(want)}"
 
 
-def _differentiable(record):
-    return record.grad
-
-
-@pytest.mark.parametrize("record", records(_differentiable, test="test_jvp"))
-def test_jvp(record):
+def check_jvp(record):
     args = record_args(record)
     nums = _diff_argnums(record, args)
     diff = tuple(args[i] for i in nums)
@@ -123,8 +117,7 @@ def test_jvp(record):
     )
 
 
-@pytest.mark.parametrize("record", records(_differentiable, test="test_vjp"))
-def test_vjp(record):
+def check_vjp(record):
     args = record_args(record)
     nums = _diff_argnums(record, args)
     diff = tuple(args[i] for i in nums)
@@ -139,8 +132,7 @@ def test_vjp(record):
     )
 
 
-@pytest.mark.parametrize("record", records(lambda r: r.grad and r.fd, test="test_check_grads"))
-def test_check_grads(record):
+def check_check_grads(record):
     args = record_args(record)
     nums = _diff_argnums(record, args)
     diff = tuple(args[i] for i in nums)
@@ -198,8 +190,7 @@ def _has_args(record: OpRecord) -> bool:
     return record.vmap and (record.make_args is not None or len(record.shapes) > 0)
 
 
-@pytest.mark.parametrize("record", records(_has_args, test="test_vmap"))
-def test_vmap(record):
+def check_vmap(record):
     """vmap vs a Python loop at every batch position, vs jax.vmap, and over a batch of size 0."""
     examples = _examples(record, BATCH)
     loops = {}  # the loop only depends on which arguments are batched
@@ -213,20 +204,17 @@ def test_vmap(record):
     for in_axes in [(0,) * n] + ([(None,) + (-1,) * (n - 1)] if n > 1 else []):
         args = _batched(examples, [d if d is None else d % (np.ndim(a) + 1) for d, a in zip(in_axes, examples[0])])
         got = fungrad.vmap(record.fun, in_axes=in_axes)(*args)
-        want = jax.vmap(record.ref, in_axes=in_axes)(*args)
+        want = jax.jit(jax.vmap(record.ref, in_axes=in_axes))(*args)
         _assert_close(f"vmap(in_axes={in_axes}) vs jax.vmap", got, want, record)
     empty = [np.zeros((0, *np.shape(a)), np.asarray(a).dtype) for a in examples[0]]
-    got, want = fungrad.vmap(record.fun)(*empty), jax.vmap(record.ref)(*empty)
-    _assert_close("vmap over a batch of size 0 vs jax.vmap", got, want, record)
+    got, want = fungrad.vmap(record.fun)(*empty), jax.eval_shape(jax.vmap(record.ref), *empty)
+    _assert_close("vmap over a batch of size 0 vs jax.vmap", got, jax.tree_util.tree_map(_zeros, want), record)
 
 
 # ---- jit -----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("record", records(lambda r: r.jit, test="test_jit_matches_eager"))
-def test_jit_matches_eager(record):
-    if not hasattr(fungrad, "jit"):
-        pytest.skip("fungrad.jit does not exist yet")
+def check_jit(record):
     args = record_args(record)
     got, want = fungrad.jit(record.fun)(*args), record.fun(*args)
     _assert_close("jit value", got, want, record)
@@ -243,3 +231,39 @@ def test_jit_matches_eager(record):
             out,
         )
         _assert_close("vjp of jit", jit_vjp(cts), f_vjp(cts), record)
+
+
+# ---- the table-driven test --------------------------------------------------------------------------------
+
+# Which checks apply to a record, in the order they run. One test per (record, check), ordered record by
+# record, so that with xdist a record's checks tend to land on one worker and share its compilations.
+CHECKS = {
+    "forward": (lambda r: True, check_forward),
+    "jvp": (lambda r: r.grad, check_jvp),
+    "vjp": (lambda r: r.grad, check_vjp),
+    "check_grads": (lambda r: r.grad and r.fd, check_check_grads),
+    "vmap": (_has_args, check_vmap),
+    "jit": (lambda r: r.jit, check_jit),
+}
+
+# Known gaps, reported to the lead: (record name, check) -> reason. Strict xfails, so a fix shows.
+KNOWN_FAILURES = {
+    ("numpy.sum-int", "forward"): "fnp.sum keeps int32 where jnp.sum gives the default int (int64 in x64)",
+    ("numpy.sum-int", "vmap"): "fnp.sum keeps int32 where jnp.sum gives the default int (int64 in x64)",
+}
+
+
+def _cases():
+    for r in RECORDS:
+        for name, (applies, _) in CHECKS.items():
+            if applies(r):
+                reason = KNOWN_FAILURES.get((r.name, name))
+                marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+                yield pytest.param(r, name, id=f"{r.name}:{name}", marks=marks)
+
+
+@pytest.mark.parametrize("record, check", list(_cases()))
+def test_op(record, check):
+    if check == "jit" and not hasattr(fungrad, "jit"):
+        pytest.skip("fungrad.jit does not exist yet")
+    CHECKS[check][1](record)

@@ -533,7 +533,6 @@ for mod_name, (fargs, shapes) in {
     "broadcast_to": (((4, 2, 3),), ((2, 3),)),
     "broadcast_to-ones": (((2, 3),), ((1, 3),)),
     "flip": ((), ((2, 3),)),
-    "flip-axis": ((1,), ((2, 3),)),
 }.items():
     fname = mod_name.split("-")[0]
     shape_rec(
