@@ -25,12 +25,9 @@ EINSUMS = {
     "chain3": ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
     "diagonal": ("ii->i", [(3, 3)]),
     "trace": ("ii", [(3, 3)]),
-    "transpose": ("ij->ji", [(2, 3)]),
-    "sum-all": ("ij->", [(2, 3)]),
     "rowwise-dot": ("ij,ij->i", [(2, 3), (2, 3)]),
     "batched-matmul": ("bij,bjk->bik", [(2, 3, 4), (2, 4, 2)]),
     "ellipsis-broadcast": ("...ij,jk->...ik", [(2, 2, 3), (3, 4)]),
-    "outer": ("i,j->ij", [(3,), (4,)]),
     "implicit-output": ("ij,kj", [(2, 3), (4, 3)]),
     "repeated-in-one": ("iij->ji", [(3, 3, 2)]),
     "sum-out-unshared": ("ij,jk->i", [(2, 3), (3, 4)]),
@@ -54,7 +51,7 @@ rec(
     lambda a, b: jnp.tensordot(a, b, ((0, 2), (1, 0))),
     shapes=((2, 3, 4), (4, 2, 3)),
 )
-for offset in (-1, 0, 2, 5):
+for offset in (-1, 2):
     rec(f"numpy.diagonal-{offset}", lambda x, k=offset: fnp.diagonal(x, k), lambda x, k=offset: jnp.diagonal(x, k))
 rec(
     "numpy.diagonal-axes",
@@ -63,10 +60,10 @@ rec(
     shapes=((3, 2, 4),),
 )
 rec("numpy.trace", lambda x: fnp.trace(x, 1), lambda x: jnp.trace(x, 1))
-for k in (-1, 0, 2):
+for k in (-1, 2):
     rec(f"numpy.tril-{k}", lambda x, k=k: fnp.tril(x, k), lambda x, k=k: jnp.tril(x, k), shapes=((2, 3, 4),))
     rec(f"numpy.triu-{k}", lambda x, k=k: fnp.triu(x, k), lambda x, k=k: jnp.triu(x, k))
-for shift, axis in [(1, None), (-2, 0), (5, 1), ((1, 2), (0, 1))]:
+for shift, axis in [(1, None), (-2, 0), ((1, 2), (0, 1))]:
     rec(
         f"numpy.roll-{_label(shift)}-{_label(axis)}",
         lambda x, s=shift, a=axis: fnp.roll(x, s, a),
@@ -84,7 +81,7 @@ for repeats, axis in [(2, None), (3, 1), (np.array([1, 0, 2]), 0)]:
         lambda x, r=repeats, a=axis: fnp.repeat(x, r, a),
         lambda x, r=repeats, a=axis: jnp.repeat(x, r, a),
     )
-for reps in (2, (2, 1), (1, 2, 3)):
+for reps in ((2, 1), (1, 2, 3)):
     rec(f"numpy.tile-{_label(reps)}", lambda x, r=reps: fnp.tile(x, r), lambda x, r=reps: jnp.tile(x, r))
 rec("numpy.kron", fnp.kron, jnp.kron, shapes=((2, 3), (3, 2)))
 rec("numpy.kron-mixed-ndim", fnp.kron, jnp.kron, shapes=((3,), (2, 2)))
@@ -93,7 +90,7 @@ rec("numpy.diag-1d", lambda v: fnp.diag(v, 1), lambda v: jnp.diag(v, 1), shapes=
 rec("numpy.diag-1d-below", lambda v: fnp.diag(v, -2), lambda v: jnp.diag(v, -2), shapes=((3,),))
 rec("numpy.diag-2d", lambda x: fnp.diag(x, -1), lambda x: jnp.diag(x, -1))
 rec("numpy.diagflat", fnp.diagflat, jnp.diagflat, shapes=((2, 2),))
-for k in (1, 2, 3):
+for k in (1, 3):
     rec(
         f"numpy.rot90-{k}",
         lambda x, k=k: fnp.rot90(x, k, (0, 2)),
