@@ -158,6 +158,8 @@ def test_add_shape_mismatch_names_shapes_and_line():
 def test_matmul_and_reshape_shape_mismatch():
     with raises(FungradTypeError, "[make_ir]", "matmul", "(3, 4)", "(5, 2)"):
         fungrad.make_ir(lambda x: x @ jnp.ones((5, 2)))(jnp.ones((3, 4)))
+    with raises(FungradTypeError, "[vmap]", "matmul", "shapes (3,) and (5,)", "axis 0 of the second (5)"):
+        fungrad.vmap(lambda r: r @ jnp.ones(5))(jnp.ones((2, 3)))
     with raises(FungradTypeError, "[grad]", "reshape", "(3,)", "(4,)"):
         fungrad.grad(lambda x: x.reshape(4).sum())(jnp.ones(3))
 

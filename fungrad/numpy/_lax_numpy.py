@@ -620,7 +620,7 @@ def matmul(a, b):
     a2 = expand_dims(a, 0) if na == 1 else a
     b2 = expand_dims(b, -1) if nb == 1 else b
     sa, sb = get_aval(a2).shape, get_aval(b2).shape
-    _check_contract("matmul", a2, b2, len(sa) - 1, len(sb) - 2)
+    _check_contract("matmul", a, b, na - 1, 0 if nb == 1 else nb - 2)  # the user's shapes, not a2/b2
     batch = broadcast_shapes(sa[:-2], sb[:-2])
     a2 = broadcast_to(a2, batch + sa[-2:])
     b2 = broadcast_to(b2, batch + sb[-2:])
