@@ -451,6 +451,16 @@ IR_TRANSFORMS = {
     "vmap_grad": lambda f: fungrad.vmap(fungrad.grad(lambda x: fnp.sum(f(x)))),
     "grad_vmap": lambda f: fungrad.grad(lambda x: fnp.sum(fungrad.vmap(f)(x))),
 }
+if hasattr(fungrad, "jit"):  # jit's sub-IR rewrites (jvp, linearize, transpose, batch of the body)
+    IR_TRANSFORMS.update(
+        {
+            "jit": lambda f: fungrad.jit(f),
+            "grad_jit": lambda f: fungrad.grad(lambda x: fnp.sum(fungrad.jit(f)(x))),
+            "vmap_jit": lambda f: fungrad.vmap(fungrad.jit(f)),
+            "jvp_jit": lambda f: lambda x: fungrad.jvp(fungrad.jit(f), (x,), (fnp.ones_like(x),)),
+            "jit_grad_vmap": lambda f: fungrad.jit(fungrad.grad(lambda x: fnp.sum(fungrad.vmap(f)(x)))),
+        }
+    )
 
 IR_PROGRAMS = {
     "tanh_mul": lambda x: fnp.tanh(x) * x,
