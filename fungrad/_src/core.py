@@ -429,8 +429,10 @@ def raise_leaked(tracer: Tracer, prim: Primitive | None = None):
     trace = tracer._trace
     what = f" by primitive `{prim.name}`" if prim is not None else ""
     created = getattr(tracer, "created_at", None)
+    used_at = user_source_info()
+    where = f" at {used_at}" if used_at is not None else ""
     raise LeakedTracerError(
-        f"[{trace.name}] a tracer was used{what} after its `{trace.name}` transformation ended "
+        f"[{trace.name}] a tracer was used{what}{where} after its `{trace.name}` transformation ended "
         f"(that transformation started at {trace.origin}"
         + (f"; the tracer was created at {created}" if created is not None else "")
         + "). Tracers are only valid inside the function being transformed: return values out of "
