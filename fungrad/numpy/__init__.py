@@ -138,7 +138,18 @@ from fungrad.numpy._shape_helpers import (
     triu,
     triu_indices,
 )
-from fungrad.numpy._sorting_scans import all, any, argsort, cumprod, cumsum, prod, sort
+from fungrad.numpy._sorting_scans import (
+    all,
+    any,
+    argsort,
+    cumprod,
+    cumsum,
+    median,
+    percentile,
+    prod,
+    quantile,
+    sort,
+)
 from fungrad.numpy._special import (
     arccos,
     arccosh,

@@ -123,3 +123,87 @@ def argsort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = T
     _, idx = scans.sort([sh.rev(a, (axis,)), iota], axis, is_stable=stable, num_keys=1)
     n_minus_1 = np.array(aval.shape[axis] - 1, index_dtype)
     return sh.rev(ew.sub(n_minus_1, idx), (axis,))
+
+
+def quantile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False, overwrite_input: bool = False):
+    """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D) along ``axis``, by sorting.
+
+    ``method``: ``"linear"`` interpolates between the two neighbouring order statistics (weights
+    ``1 - f`` and ``f`` for position ``q (n - 1) = i + f``), ``"midpoint"`` averages them, and
+    ``"lower"``/``"higher"``/``"nearest"`` pick one (``"nearest"`` takes the lower at a tie, as JAX).
+    A NaN along ``axis`` makes the result NaN. The derivative flows to the order statistics used,
+    with the interpolation weights.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.quantile(fnp.array([1.0, 3.0, 2.0, 4.0]), 0.5).tolist()
+    2.5
+    """
+    from fungrad.numpy._indexing import take
+    from fungrad.numpy._lax_numpy import _to_inexact, moveaxis, where
+
+    if method not in ("linear", "midpoint", "lower", "higher", "nearest"):
+        raise FungradTypeError(f"quantile: method {method!r} is not supported")
+    a = _to_inexact(a)
+    ndim = get_aval(a).ndim
+    if axis is None:
+        a, axis_ = ravel(a), 0
+    else:
+        axis_ = _canonical_axes(axis, ndim)[0]
+    n = get_aval(a).shape[axis_]
+    has_nan = any(ew.ne(a, a), axis=axis_, keepdims=True)
+    (s,) = scans.sort([a], axis_)
+    s = where(has_nan, np.nan, s)
+    q = asarray(q, get_aval(a).dtype)
+    q_ndim = get_aval(q).ndim
+    pos = ew.mul(q, np.array(n - 1, get_aval(q).dtype))
+    low, high = ew.floor(pos), ew.ceil(pos)
+    high_weight = ew.sub(pos, low)
+    index_dtype = jax.dtypes.canonicalize_dtype(np.int64)
+
+    def order_statistic(i):
+        i = ew.convert_element_type(
+            ew.maximum(ew.minimum(i, np.array(n - 1, get_aval(i).dtype)), np.zeros((), get_aval(i).dtype)), index_dtype
+        )
+        v = take(s, i, axis=axis_, mode="promise_in_bounds")
+        return moveaxis(v, tuple(range(axis_, axis_ + q_ndim)), tuple(range(q_ndim))) if q_ndim else v
+
+    lo_v, hi_v = order_statistic(low), order_statistic(high)
+    out_ndim = get_aval(lo_v).ndim
+
+    def weight(w):
+        return sh.broadcast_in_dim(w, get_aval(lo_v).shape, tuple(range(q_ndim))) if out_ndim > q_ndim else w
+
+    if method == "linear":
+        out = ew.add(
+            ew.mul(lo_v, weight(ew.sub(np.ones((), get_aval(q).dtype), high_weight))), ew.mul(hi_v, weight(high_weight))
+        )
+    elif method == "midpoint":
+        out = ew.mul(ew.add(lo_v, hi_v), np.array(0.5, get_aval(lo_v).dtype))
+    elif method == "lower":
+        out = lo_v
+    elif method == "higher":
+        out = hi_v
+    else:
+        out = order_statistic(ew.select_n(ew.le(high_weight, ew.scalar(0.5, high_weight)), high, low))  # ties: lower
+    if keepdims:
+        out = sh.expand_dims(out, tuple(q_ndim + d for d in (range(ndim) if axis is None else (axis_,))))
+    return out
+
+
+def percentile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False, overwrite_input: bool = False):
+    """:func:`quantile` with ``q`` in percent."""
+    q = ew.div(
+        asarray(q, jax.dtypes.canonicalize_dtype(np.float64)),
+        np.array(100.0, jax.dtypes.canonicalize_dtype(np.float64)),
+    )
+    return quantile(a, q, axis, method=method, keepdims=keepdims)
+
+
+def median(a, axis=None, *, keepdims: bool = False, overwrite_input: bool = False):
+    """The median along ``axis`` (the mean of the two middle values for an even count).
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.median(fnp.array([3.0, 1.0, 2.0])))
+    2.0
+    """
+    return quantile(a, 0.5, axis, method="midpoint", keepdims=keepdims)

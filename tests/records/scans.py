@@ -193,3 +193,15 @@ rec(
     make_args=lambda rng: (rng.integers(0, 3, size=(2, 6)), rng.integers(0, 3, size=(2, 6))),
     grad=False,
 )
+
+# ---- quantiles ----------------------------------------------------------------------------------------------
+
+for method in ("linear", "nearest"):
+    rec(
+        f"numpy.quantile-{method}",
+        lambda x, m=method: fnp.quantile(x, np.array([0.1, 0.5, 1.0]), 1, method=m),
+        lambda x, m=method: jnp.quantile(x, np.array([0.1, 0.5, 1.0]), 1, method=m),
+        order=1,
+    )
+rec("numpy.median", lambda x: fnp.median(x, 0, keepdims=True), lambda x: jnp.median(x, 0, keepdims=True), order=1)
+rec("numpy.percentile-all", lambda x: fnp.percentile(x, 30.0), lambda x: jnp.percentile(x, 30.0), order=1)
