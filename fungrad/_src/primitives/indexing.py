@@ -297,9 +297,11 @@ def _scatter_jvp(primals, tangents, **params):
     # element, read back which id landed where each update went, and keep the tangent of winners
     # only; operand positions hit by any update lose their tangent. The tangent is then a linear
     # scatter_add of masked tangents, so it transposes without a rule for scatter itself.
+    # The primal is rebuilt from the same masks, so value and tangent agree on the winner even
+    # where the backend's choice among duplicates is not deterministic (GPUs).
     (x, idx, upd), (tx, _, tu) = primals, tangents
-    ans = bind(scatter_p, x, idx, upd, **params)
     if type(tx) is Zero and type(tu) is Zero:
+        ans = bind(scatter_p, x, idx, upd, **params)
         return ans, _zero_tangent(ans)
     upd_aval = get_aval(upd)
     id_dtype = np.int64 if upd_aval.size >= 2**31 - 1 else np.int32
@@ -307,8 +309,10 @@ def _scatter_jvp(primals, tangents, **params):
     hit = bind(scatter_p, np.zeros(get_aval(x).shape, id_dtype), idx, ids, **params)
     x_kept = ew.eq(hit, np.zeros((), id_dtype))
     upd_won = ew.eq(_gather_like(hit, idx, upd_aval, **params), ids)
-    tx = ew.select_n(x_kept, ew.full_like_aval(0, get_aval(x)), ad.instantiate(tx))
-    tu = ew.select_n(upd_won, ew.full_like_aval(0, upd_aval), ad.instantiate(tu))
+    x_zeros, upd_zeros = ew.full_like_aval(0, get_aval(x)), ew.full_like_aval(0, upd_aval)
+    ans = bind(scatter_add_p, ew.select_n(x_kept, x_zeros, x), idx, ew.select_n(upd_won, upd_zeros, upd), **params)
+    tx = ew.select_n(x_kept, x_zeros, ad.instantiate(tx))
+    tu = ew.select_n(upd_won, upd_zeros, ad.instantiate(tu))
     return ans, bind(scatter_add_p, tx, idx, tu, **params)
 
 
