@@ -236,8 +236,7 @@ def _check_level(level: _Level, modes, max_order, eps, atol, rtol, rng):
         _check_jvp(level, tangents, eps, atol, rtol)
         if level.order < max_order:
             f_jvp = lambda primals, tangents: api.jvp(level.f, primals, tangents)  # noqa: E731
-            names = [n.replace("args", "primals", 1) for n in level.arg_names]
-            names += [n.replace("args", "tangents", 1) for n in level.arg_names]
+            names = [*level.arg_names, *(f"tangent of {n}" for n in level.arg_names)]
             inner = _Level(f_jvp, (args, tangents), names, f"jvp of {level.label}", level.order + 1)
             _check_level(inner, modes, max_order, eps, atol, rtol, rng)
     if "rev" in modes:

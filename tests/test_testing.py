@@ -90,6 +90,11 @@ def test_check_grads_catches_a_wrong_transpose_and_names_the_argument(wrong_tran
         check_grads(f, (X, X), order=1, modes=("rev",))
 
 
+def test_check_grads_names_tangent_arguments_of_higher_orders(first_order_sin):
+    with pytest.raises(AssertionError, match=r"order 2 \(checking jvp of f\).*responsible: args\[0\]"):
+        check_grads(lambda x, y: first_order_sin(x) * y, (X, X), order=2, modes=("fwd",))
+
+
 def test_check_grads_names_pytree_arguments(wrong_sin):
     with pytest.raises(AssertionError, match=r"responsible: args\[0\]\['b'\]"):
         check_grads(lambda p: p["a"] * wrong_sin(p["b"]), ({"a": X, "b": X},), order=1, modes=("fwd",))
