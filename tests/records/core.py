@@ -582,6 +582,7 @@ shape_rec(
     domain="int",
     grad=False,
 )
+shape_rec("array", fnp.array, jnp.array, ((2, 3),))
 
 # ---- fungrad.numpy: creation (differentiable in the fill value / endpoints) ------------------------
 
