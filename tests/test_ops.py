@@ -247,10 +247,7 @@ CHECKS = {
 }
 
 # Known gaps, reported to the lead: (record name, check) -> reason. Strict xfails, so a fix shows.
-KNOWN_FAILURES = {
-    ("numpy.sum-int", "forward"): "fnp.sum keeps int32 where jnp.sum gives the default int (int64 in x64)",
-    ("numpy.sum-int", "vmap"): "fnp.sum keeps int32 where jnp.sum gives the default int (int64 in x64)",
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def _cases():

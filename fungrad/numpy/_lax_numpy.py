@@ -507,11 +507,11 @@ def sum(x, axis=None, dtype=None, keepdims: bool = False):  # noqa: A001
     aval = get_aval(x)
     if dtype is not None:
         x = asarray(x, dtype)
-    elif aval.dtype == np.bool_ or (aval.dtype.kind in "iu" and aval.dtype.itemsize < 4):
-        x = asarray(
-            x,
-            jax.dtypes.canonicalize_dtype(np.int64 if aval.dtype.kind == "i" or aval.dtype == np.bool_ else np.uint64),
-        )
+    elif aval.dtype == np.bool_ or aval.dtype.kind in "iu":
+        # jax.numpy sums booleans and integers narrower than the default int in the default int.
+        default = jax.dtypes.canonicalize_dtype(np.uint64 if aval.dtype.kind == "u" else np.int64)
+        if aval.dtype.itemsize < default.itemsize or aval.dtype == np.bool_:
+            x = asarray(x, default)
     axes = _canonical_axes(axis, aval.ndim)
     return _keepdims(red.reduce_sum(_strip_weak(x), axes), axes, keepdims)
 
