@@ -186,7 +186,7 @@ def make_ir(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable
         A function that takes example arguments and returns a :class:`TracedIR`.
 
     >>> import fungrad, fungrad.numpy as fnp
-    >>> print(fungrad.make_ir(lambda x: fnp.sin(x) * 2.0)(1.0))
+    >>> print(fungrad.make_ir(lambda x: fnp.sin(x) * 2.0)(fnp.float32(1.0)))
     { lambda a:f32[]. let
         b:f32[] = sin a
         c:f32[] = mul b 2.0:f32[]
