@@ -1,19 +1,3 @@
-import os
-
-import jax
-
-# The oracle comparisons run in float64.
-jax.config.update("jax_enable_x64", True)
-
-# Most of the suite's time is XLA compiling small programs (each eager primitive at each new shape);
-# JAX's persistent compilation cache makes a rerun several times faster. Set FUNGRAD_TEST_JAX_CACHE=""
-# to turn it off.
-_cache = os.environ.get("FUNGRAD_TEST_JAX_CACHE", os.path.expanduser("~/.cache/fungrad-tests-jax"))
-if _cache:
-    jax.config.update("jax_compilation_cache_dir", _cache)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
-
 # --doctest-modules would import every .py file under tests/ as a top-level module (records/random.py
 # would shadow the standard library's `random`); records and helpers are imported by the tests instead.
 collect_ignore_glob = ["records/*.py", "op_record.py", "oracle_checks.py"]

@@ -1,7 +1,7 @@
 """``fungrad.numpy``: the NumPy API over fungrad's primitives (differentiable, batchable, jittable).
 
 >>> import fungrad, fungrad.numpy as fnp
->>> round(float(fungrad.grad(lambda x: fnp.sum(fnp.sin(x) ** 2))(1.0)), 6)  # sin(2x)
+>>> print(f"{float(fungrad.grad(lambda x: fnp.sum(fnp.sin(x) ** 2))(1.0)):.6f}")  # sin(2x)
 0.909297
 """
 
