@@ -12,9 +12,7 @@ reported); prints a table and writes
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 
 import jax
@@ -24,8 +22,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models  # noqa: E402
 
 import fungrad  # noqa: E402
-
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 def main(argv=None):
@@ -52,20 +48,7 @@ def main(argv=None):
 
     sizes = "-".join(map(str, models.SIZES))
     models.print_table(f"3-layer MLP {sizes}, batch {args.batch}, float32, eager (median of {args.reps})", rows)
-    os.makedirs(RESULTS, exist_ok=True)
-    out = dict(
-        model=f"mlp {sizes}",
-        batch=args.batch,
-        dtype="float32",
-        reps=args.reps,
-        jax_version=jax.__version__,
-        backend=jax.default_backend(),
-        machine=platform.machine(),
-        rows=rows,
-    )
-    with open(os.path.join(RESULTS, "eager.json"), "w") as fh:
-        json.dump(out, fh, indent=2)
-    return out
+    return models.save_results("eager", f"mlp {sizes}", args.batch, args.reps, rows)
 
 
 if __name__ == "__main__":

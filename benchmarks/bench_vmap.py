@@ -11,9 +11,7 @@ prints a table and writes ``benchmarks/results/vmap.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 
 import jax
@@ -24,8 +22,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models  # noqa: E402
 
 import fungrad  # noqa: E402
-
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 def main(argv=None):
@@ -58,20 +54,7 @@ def main(argv=None):
 
     sizes = "-".join(map(str, models.SIZES))
     models.print_table(f"3-layer MLP {sizes}, float32, eager (median of {args.reps})", rows)
-    os.makedirs(RESULTS, exist_ok=True)
-    out = dict(
-        model=f"mlp {sizes}",
-        batch=args.batch,
-        dtype="float32",
-        reps=args.reps,
-        jax_version=jax.__version__,
-        backend=jax.default_backend(),
-        machine=platform.machine(),
-        rows=rows,
-    )
-    with open(os.path.join(RESULTS, "vmap.json"), "w") as fh:
-        json.dump(out, fh, indent=2)
-    return out
+    return models.save_results("vmap", f"mlp {sizes}", args.batch, args.reps, rows)
 
 
 if __name__ == "__main__":

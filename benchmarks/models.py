@@ -8,6 +8,9 @@ gradients are ``vmap(grad(loss), in_axes=(None, 0, 0))``.
 
 from __future__ import annotations
 
+import json
+import os
+import platform
 import statistics
 import time
 
@@ -94,3 +97,24 @@ def print_table(title: str, rows: list[dict]) -> None:
     print(f"{'workload':<34}{'fungrad ms':>12}{'jax ms':>12}{'ratio':>9}")
     for r in rows:
         print(f"{r['name']:<34}{r['fungrad_s'] * 1e3:>12.3f}{r['jax_s'] * 1e3:>12.3f}{r['ratio']:>9.2f}")
+
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+
+def save_results(name: str, model: str, batch: int, reps: int, rows: list[dict]) -> dict:
+    """Write a benchmark's rows with the machine and versions to ``results/<name>.json``."""
+    out = dict(
+        model=model,
+        batch=batch,
+        dtype="float32",
+        reps=reps,
+        jax_version=jax.__version__,
+        backend=jax.default_backend(),
+        machine=platform.machine(),
+        rows=rows,
+    )
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, f"{name}.json"), "w") as fh:
+        json.dump(out, fh, indent=2)
+    return out
