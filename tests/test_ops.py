@@ -102,7 +102,8 @@ def check_forward(record):
     assert _weak_types(got) == _weak_types(want), f"weak types: fungrad {_weak_types(got)}, jax {_weak_types(want)}"
 
 
-def check_jvp(record):
+def _check_mode(record, *, forward: bool):
+    """jvp (forward) or vjp and grad (reverse) of the record against JAX's, in the differentiable args."""
     args = record_args(record)
     nums = _diff_argnums(record, args)
     diff = tuple(args[i] for i in nums)
@@ -110,26 +111,20 @@ def check_jvp(record):
         _partial(record.fun, args, nums),
         _partial(record.ref, args, nums),
         diff,
-        grad=False,
-        vjp=False,
+        grad=not forward,
+        jvp=forward,
+        vjp=not forward,
         atol=record.atol,
         rtol=record.rtol,
     )
+
+
+def check_jvp(record):
+    _check_mode(record, forward=True)
 
 
 def check_vjp(record):
-    args = record_args(record)
-    nums = _diff_argnums(record, args)
-    diff = tuple(args[i] for i in nums)
-    check_against_jax(
-        _partial(record.fun, args, nums),
-        _partial(record.ref, args, nums),
-        diff,
-        grad=True,
-        jvp=False,
-        atol=record.atol,
-        rtol=record.rtol,
-    )
+    _check_mode(record, forward=False)
 
 
 def check_check_grads(record):
