@@ -273,6 +273,25 @@ def is_staged_tangent(x) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------
+# Registration: the only way rules enter this module's tables.
+
+
+def def_jvp(prim: core.Primitive, rule: Callable) -> None:
+    """Register ``rule(primals, tangents, **params) -> (primal_out, tangent_out)`` for ``prim``."""
+    jvp_rules[prim] = rule
+
+
+def def_transpose(prim: core.Primitive, rule: Callable) -> None:
+    """Register ``rule(ct, *invals, **params) -> cts`` for a primitive declared ``linear=True``."""
+    if not prim.linear:
+        raise core.FungradError(
+            f"def_transpose: primitive `{prim.name}` is not declared linear; create it with "
+            "Primitive(..., linear=True) if it is linear in some operand"
+        )
+    transpose_rules[prim] = rule
+
+
+# ----------------------------------------------------------------------------------------------
 # Rule families (one-line registration for most primitives)
 
 
@@ -293,7 +312,7 @@ def defjvp(prim: core.Primitive, *per_operand: Callable | None) -> None:
             out = term if out is None else tangent_ops.add(out, term)
         return ans, Zero(core.get_aval(ans).to_tangent_aval()) if out is None else out
 
-    jvp_rules[prim] = rule
+    def_jvp(prim, rule)
 
 
 def defjvp_zero(prim: core.Primitive) -> None:
@@ -305,7 +324,7 @@ def defjvp_zero(prim: core.Primitive) -> None:
             return ans, [Zero(core.get_aval(a).to_tangent_aval()) for a in ans]
         return ans, Zero(core.get_aval(ans).to_tangent_aval())
 
-    jvp_rules[prim] = rule
+    def_jvp(prim, rule)
 
 
 def deflinear(prim: core.Primitive, transpose: Callable) -> None:
@@ -317,8 +336,9 @@ def deflinear(prim: core.Primitive, transpose: Callable) -> None:
             return ans, Zero(core.get_aval(ans).to_tangent_aval())
         return ans, prim.bind(*[instantiate(t) for t in tangents], **params)
 
-    jvp_rules[prim] = rule
-    transpose_rules[prim] = transpose
+    prim.linear = True  # linear in every operand by construction
+    def_jvp(prim, rule)
+    def_transpose(prim, transpose)
 
 
 def defbilinear(prim: core.Primitive, lhs_transpose: Callable, rhs_transpose: Callable) -> None:
@@ -341,4 +361,5 @@ def defbilinear(prim: core.Primitive, lhs_transpose: Callable, rhs_transpose: Ca
             return [lhs_transpose(ct, x, y, **params), None]
         return [None, rhs_transpose(ct, x, y, **params)]
 
-    transpose_rules[prim] = transpose
+    prim.linear = True  # linear in each operand by construction
+    def_transpose(prim, transpose)

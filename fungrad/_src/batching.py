@@ -114,6 +114,21 @@ def batch_flat(fun: Callable, args: Sequence, in_dims: Sequence, axis_size: int,
     return unboxed
 
 
+def def_batching(prim: core.Primitive, rule: Callable) -> None:
+    """Register ``rule(args, dims, **params) -> (out, out_dim)`` for ``prim``."""
+    batching_rules[prim] = rule
+
+
+def def_vectorized(prim: core.Primitive) -> None:
+    """``prim`` is elementwise in its one operand: batching applies it as is."""
+    def_batching(prim, vectorized_rule(prim))
+
+
+def def_broadcasting(prim: core.Primitive) -> None:
+    """``prim`` is elementwise over equally shaped operands: batching aligns their batch dims."""
+    def_batching(prim, broadcasting_rule(prim))
+
+
 def vectorized_rule(prim: core.Primitive) -> Callable:
     """Batching for elementwise primitives of one operand (and params): apply as is."""
 

@@ -238,13 +238,19 @@ all_primitives: list[Primitive] = []  # every primitive ever created (the regist
 
 
 class Primitive:
-    """A named operation. Arrays are positional operands, static metadata are keyword params."""
+    """A named operation. Arrays are positional operands, static metadata are keyword params.
 
-    __slots__ = ("name", "multiple_results", "__weakref__")
+    ``linear=True`` declares that the primitive is linear in at least one operand, so reverse mode
+    needs its transpose rule (``ad.def_transpose`` accepts rules only for such primitives, and the
+    registry test checks that every linear primitive has one).
+    """
 
-    def __init__(self, name: str, multiple_results: bool = False):
+    __slots__ = ("name", "multiple_results", "linear", "__weakref__")
+
+    def __init__(self, name: str, multiple_results: bool = False, linear: bool = False):
         self.name = name
         self.multiple_results = multiple_results
+        self.linear = linear
         all_primitives.append(self)
 
     def bind(self, *args, **params):
@@ -260,6 +266,7 @@ def def_lowering(prim: Primitive, rule: Callable) -> None:
 
 
 def def_abstract_eval(prim: Primitive, rule: Callable) -> None:
+    """Register ``rule(*avals, **params) -> aval(s)`` (default: ``jax.eval_shape`` of the lowering)."""
     abstract_eval_rules[prim] = rule
 
 

@@ -27,6 +27,11 @@ from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var
 partial_eval_rules: dict[core.Primitive, Callable] = {}
 
 
+def def_partial_eval(prim: core.Primitive, rule: Callable) -> None:
+    """Register how a higher-order ``prim`` splits under partial evaluation (``rule(trace, args, params)``)."""
+    partial_eval_rules[prim] = rule
+
+
 class StagingTracer(Tracer):
     __slots__ = ("var",)
 
