@@ -291,6 +291,11 @@ def def_transpose(prim: core.Primitive, rule: Callable) -> None:
     transpose_rules[prim] = rule
 
 
+def def_tangent_ops(*, add: Callable, zeros: Callable) -> None:
+    """Register the operations AD needs from the primitive families (see ``_TangentOps``)."""
+    tangent_ops.add, tangent_ops.zeros = add, zeros
+
+
 # ----------------------------------------------------------------------------------------------
 # Rule families (one-line registration for most primitives)
 

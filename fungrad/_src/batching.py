@@ -119,6 +119,11 @@ def def_batching(prim: core.Primitive, rule: Callable) -> None:
     batching_rules[prim] = rule
 
 
+def def_batch_ops(*, moveaxis: Callable, broadcast: Callable, broadcast_in_dim: Callable) -> None:
+    """Register the operations this interpreter needs from the primitive families (see ``_BatchOps``)."""
+    batch_ops.moveaxis, batch_ops.broadcast, batch_ops.broadcast_in_dim = moveaxis, broadcast, broadcast_in_dim
+
+
 def def_vectorized(prim: core.Primitive) -> None:
     """``prim`` is elementwise in its one operand: batching applies it as is."""
     def_batching(prim, vectorized_rule(prim))
