@@ -58,7 +58,15 @@ def _widest_float(leaves) -> np.dtype:
 
 
 def _lookup(table, dtype) -> float:
-    return table.get(np.dtype(dtype), table[np.dtype(np.float16)])
+    dtype = np.dtype(dtype)
+    dtype = np.finfo(dtype).dtype if dtype.kind == "c" else dtype  # complex: its parts' tolerance
+    return table.get(dtype, table[np.dtype(np.float16)])
+
+
+def _wide(x) -> np.ndarray:
+    """``x`` in float64, or complex128 when complex (compared and differenced without losing a part)."""
+    x = np.asarray(x)
+    return x.astype(np.complex128) if np.iscomplexobj(x) else x.astype(np.float64)
 
 
 def _random_like(x, rng: np.random.Generator):
@@ -66,6 +74,8 @@ def _random_like(x, rng: np.random.Generator):
     shape = np.shape(x)
     if not _is_float(x):
         return np.zeros(shape, dtype=jax.dtypes.float0)
+    if np.issubdtype(_dtype(x), np.complexfloating):
+        return jax.numpy.asarray(rng.normal(size=shape) + 1j * rng.normal(size=shape), dtype=_dtype(x))
     return jax.numpy.asarray(rng.normal(size=shape), dtype=_dtype(x))
 
 
@@ -83,8 +93,7 @@ def _describe(x) -> str:
 
 def _errors(got, want) -> tuple[float, float, tuple]:
     """Max absolute and relative error, and the index of the worst element (nan == nan, inf == inf)."""
-    got = np.asarray(got, dtype=np.float64)
-    want = np.asarray(want, dtype=np.float64)
+    got, want = _wide(got), _wide(want)
     if got.size == 0:
         return 0.0, 0.0, ()
     same = (got == want) | (np.isnan(got) & np.isnan(want))
@@ -97,8 +106,7 @@ def _errors(got, want) -> tuple[float, float, tuple]:
 
 
 def _close(got, want, atol: float, rtol: float) -> bool:
-    got = np.asarray(got, dtype=np.float64)
-    want = np.asarray(want, dtype=np.float64)
+    got, want = _wide(got), _wide(want)
     with np.errstate(invalid="ignore", over="ignore"):
         ok = (got == want) | (np.isnan(got) & np.isnan(want)) | (np.abs(got - want) <= atol + rtol * np.abs(want))
     return bool(np.all(ok))
@@ -129,14 +137,14 @@ def _numerical_jvp(f: Callable, args: tuple, tangents: tuple, eps: float) -> lis
         def move(x, t):
             if not _is_float(x):
                 return x
-            moved = np.asarray(x, dtype=np.float64) + sign * eps * np.asarray(t, dtype=np.float64)
+            moved = _wide(x) + sign * eps * _wide(t)
             return jax.numpy.asarray(moved, dtype=_dtype(x))
 
         return tree_util.tree_leaves(f(*tree_util.tree_map(move, args, tangents)))
 
     plus, minus = shifted(1.0), shifted(-1.0)
     return [
-        (np.asarray(p, np.float64) - np.asarray(m, np.float64)) / (2 * eps) if _is_float(p) else None
+        (_wide(p) - _wide(m)) / (2 * eps) if _is_float(p) else None
         for p, m in zip(plus, minus)
     ]
 
@@ -146,7 +154,8 @@ def _inner(xs, ys) -> float:
     for x, y in zip(xs, ys):
         if x is None or y is None or not _is_float(x) or not _is_float(y):
             continue
-        total += float(np.sum(np.asarray(x, np.float64) * np.asarray(y, np.float64)))
+        # the real pairing Re(sum(x * y)): the one JAX's complex transposes are taken with respect to
+        total += float(np.real(np.sum(_wide(x) * _wide(y))))
     return total
 
 

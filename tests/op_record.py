@@ -21,7 +21,7 @@ class OpRecord:
     fun: Callable  # the fungrad function (positional array args; static options closed over)
     ref: Callable  # the JAX reference (jax.numpy / jax.lax / jax.nn), same signature
     shapes: Sequence[tuple[int, ...]]  # one shape per positional argument
-    domain: str | Sequence[str] = "real"  # per arg or for all: real | positive | unit | nonzero | int | bool
+    domain: str | Sequence[str] = "real"  # per arg or for all: real | positive | unit | nonzero | complex | int | bool
     dtype: str = "float64"  # dtype of floating arguments
     grad: bool = True  # differentiable: run jvp/vjp/check_grads
     order: int = 2  # finite-difference order for check_grads
@@ -47,6 +47,9 @@ def make_arg(rng: np.random.Generator, shape, domain: str, dtype: str = "float64
         return rng.uniform(-0.9, 0.9, size=shape).astype(dtype)
     if domain == "nonzero":  # magnitude in [0.5, 2], random sign
         return (rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)).astype(dtype)
+    if domain == "complex":  # standard normal real and imaginary parts, complex dtype of ``dtype``
+        cdtype = np.complex128 if np.dtype(dtype) == np.float64 else np.complex64
+        return (rng.normal(size=shape) + 1j * rng.normal(size=shape)).astype(cdtype)
     if domain == "int":
         return rng.integers(-5, 5, size=shape).astype(np.int32)
     if domain == "bool":

@@ -1,9 +1,11 @@
 """Primitive families. Importing this package registers every primitive's rules with the interpreters."""
 
 from fungrad._src.primitives import (  # noqa: F401
+    complex_parts,
     conv,
     dot,
     elementwise,
+    fft,
     indexing,
     linalg,
     random,

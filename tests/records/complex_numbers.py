@@ -1,0 +1,46 @@
+"""Op records for complex numbers: parts, conjugate, angle, predicates, and complex dtypes flowing
+through the elementwise, reduction and dot primitives (JAX's complex derivatives are the oracle)."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+
+import fungrad.numpy as fnp
+from tests.op_record import OpRecord
+
+RECORDS: list[OpRecord] = []
+
+
+def rec(name, fun, ref, shapes=((2, 3),), domain="complex", **kw):
+    RECORDS.append(OpRecord(name, fun, ref, tuple(shapes), domain, **kw))
+
+
+for name in ["real", "imag", "conj", "conjugate", "angle"]:
+    rec(f"complex.{name}", getattr(fnp, name), getattr(jnp, name))
+    rec(f"complex.{name}-of-real", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], domain="nonzero")
+rec("complex.angle-deg", lambda z: fnp.angle(z, deg=True), lambda z: jnp.angle(z, deg=True), shapes=[(3,)])
+for name in ["iscomplex", "isreal"]:
+    rec(f"complex.{name}", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], grad=False)
+for name in ["iscomplexobj", "isrealobj"]:
+    rec(f"complex.{name}", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], grad=False, vmap=False, jit=False)
+
+# complex dtypes through the arithmetic primitives (holomorphic: JAX's transposes are unconjugated)
+rec(
+    "complex.add-mul-sub",
+    lambda a, b: (a + b) * a - b / (a + 3.0),
+    lambda a, b: (a + b) * a - b / (a + 3.0),
+    shapes=[(2, 3), (2, 3)],
+)
+rec(
+    "complex.exp-log-sum",
+    lambda z: fnp.sum(fnp.exp(z) * fnp.log(z + 4.0), axis=0),
+    lambda z: jnp.sum(jnp.exp(z) * jnp.log(z + 4.0), axis=0),
+)
+rec(
+    "complex.mixed-promotion",
+    lambda x, z: x * z + 2.0,
+    lambda x, z: x * z + 2.0,
+    shapes=[(3,), (3,)],
+    domain=["real", "complex"],
+)
+rec("complex.matmul", fnp.matmul, jnp.matmul, shapes=[(2, 3), (3, 2)])
