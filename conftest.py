@@ -4,6 +4,10 @@ import os
 
 import jax
 
+# Every IR produced by the rewrite toolkit (jvp_ir, partial_eval_ir, transpose_ir, batch_ir, dce_ir)
+# is type checked in tests (read when fungrad._src.ir is imported, so set before any fungrad import).
+os.environ.setdefault("FUNGRAD_CHECK_REWRITES", "1")
+
 # The oracle comparisons run in float64.
 jax.config.update("jax_enable_x64", True)
 

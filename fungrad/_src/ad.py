@@ -20,11 +20,14 @@ Rule signatures (one per kind, the same for every primitive):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import jax
 
 from fungrad._src import core
 from fungrad._src.core import ShapedArray, Tracer
-from fungrad._src.ir import IR, ClosedIR, Literal, Var
-from fungrad._src.staging import StagingTrace, StagingTracer
+from fungrad._src.ir import IR, ClosedIR, Literal, Var, closure_convert, dce, eval_ir, rewrite
+from fungrad._src.staging import StagingTrace, trace_to_subir
 
 jvp_rules: dict[core.Primitive, Callable] = {}
 transpose_rules: dict[core.Primitive, Callable] = {}
@@ -152,11 +155,8 @@ def jvp_flat(fun: Callable, primals: Sequence, tangents: Sequence, name: str = "
     """Forward mode over flat lists: returns (primals_out, tangents_out); tangents may be Zero."""
     trace = JVPTrace(name=name)
     ins = [p if type(t) is Zero else JVPTracer(trace, p, t) for p, t in zip(primals, tangents)]
-    try:
-        with core.set_current_trace(trace):
-            outs = fun(*ins)
-    finally:
-        trace.alive = False
+    with core.tracing(trace):
+        outs = fun(*ins)
     pairs = [_unbox(trace, x) for x in outs]
     return [p for p, _ in pairs], [t for _, t in pairs]
 
@@ -197,14 +197,11 @@ def linearize_flat(fun: Callable, primals: Sequence, name: str = "linearize"):
         JVPTracer(jvp_trace, p, t) if core.is_differentiable_dtype(a.dtype) else p
         for p, t, a in zip(primals, tangents, in_avals)
     ]
-    try:
-        with core.set_current_trace(jvp_trace):
-            outs = fun(*ins)
+    with core.tracing(jvp_trace, staging):
+        outs = fun(*ins)
         pairs = [_unbox(jvp_trace, x) for x in outs]
         out_zero = [type(t) is Zero for _, t in pairs]
         closed = staging.to_closed_ir([t for _, t in pairs if type(t) is not Zero])
-    finally:
-        jvp_trace.alive = staging.alive = False
     out_avals = [core.get_aval(p).to_tangent_aval() for p, _ in pairs]
     return [p for p, _ in pairs], LinearFunction(closed, in_avals, out_avals, out_zero)
 
@@ -266,10 +263,6 @@ def vjp_flat(fun: Callable, primals: Sequence, name: str = "vjp"):
     """Returns (primals_out, vjp_fun) where ``vjp_fun(cts_out) -> cts_in`` (Zero where nothing flows)."""
     primals_out, linear = linearize_flat(fun, primals, name=name)
     return primals_out, linear.transpose
-
-
-def is_staged_tangent(x) -> bool:
-    return isinstance(x, StagingTracer)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -368,3 +361,159 @@ def defbilinear(prim: core.Primitive, lhs_transpose: Callable, rhs_transpose: Ca
 
     prim.linear = True  # linear in each operand by construction
     def_transpose(prim, transpose)
+
+
+# ----------------------------------------------------------------------------------------------
+# The rewrite toolkit: IR -> IR versions of the interpreters above, for higher-order primitives.
+# Sub-IRs are const-free (``ir.closure_convert``); each rewrite returns a new const-free IR plus the
+# constants to pass as its leading operands, and is cached weakly on the identity of its input.
+
+
+def _per_output(flag, n: int) -> tuple[bool, ...]:
+    return (flag,) * n if isinstance(flag, bool) else tuple(flag)
+
+
+class JvpIR(NamedTuple):
+    """``ir``: (primals, nonzero tangents) -> (primal outs, nonzero tangent outs); ``out_nonzero``."""
+
+    ir: IR
+    consts: tuple
+    out_nonzero: tuple[bool, ...]
+
+
+@rewrite
+def jvp_ir(ir: IR, nonzero: tuple[bool, ...], force_nonzero: bool | tuple[bool, ...] = False) -> JvpIR:
+    """Forward-mode version of ``ir`` given which input tangents are (symbolically) nonzero.
+
+    ``force_nonzero`` makes the marked outputs' tangents real zeros instead of symbolic ones (only for
+    differentiable outputs), so a loop body's tangent pattern can be held fixed.
+    """
+    in_avals, n = ir.in_avals, len(ir.invars)
+    force = _per_output(force_nonzero, len(ir.outvars))
+    out_nonzero: list[bool] = []
+
+    def fun(*xs):
+        ts = iter(xs[n:])
+        tangents = [next(ts) if nz else Zero(a.to_tangent_aval()) for a, nz in zip(in_avals, nonzero)]
+        outs, t_outs = jvp_flat(lambda *p: eval_ir(ir, (), p), xs[:n], tangents, name="jvp")
+        t_outs = [
+            instantiate(t) if f and type(t) is Zero and core.is_differentiable_dtype(t.aval.dtype) else t
+            for t, f in zip(t_outs, force)
+        ]
+        out_nonzero.extend(type(t) is not Zero for t in t_outs)
+        return [*outs, *(t for t in t_outs if type(t) is not Zero)]
+
+    t_avals = [a.to_tangent_aval() for a, nz in zip(in_avals, nonzero) if nz]
+    sub, consts = trace_to_subir(fun, [*in_avals, *t_avals], "jvp")
+    return JvpIR(sub, consts, tuple(out_nonzero))
+
+
+class Split(NamedTuple):
+    """A partial evaluation of an IR into what runs now and what is staged.
+
+    ``known``: (known operands) -> (known outputs, residuals), const-free, with ``known_consts`` as its
+    leading operands. ``unknown``: (residuals, unknown operands) -> unknown outputs. ``out_unknown``
+    marks the unknown outputs. ``known_sources`` says where each known output / residual comes from:
+    ``("in", i)`` forwards known operand ``i`` (no copy through XLA), ``("out", j)`` is output ``j``
+    of the known IR. ``n_known_outs`` separates known outputs from residuals in that list.
+    """
+
+    known: IR
+    known_consts: tuple
+    unknown: IR
+    out_unknown: tuple[bool, ...]
+    n_known_outs: int
+    known_sources: tuple[tuple[str, int], ...]
+
+    @property
+    def residual_avals(self) -> list[ShapedArray]:
+        return self.unknown.in_avals[: len(self.known_sources) - self.n_known_outs]
+
+
+@rewrite
+def partial_eval_ir(ir: IR, unknown: tuple[bool, ...], force_unknown: bool | tuple[bool, ...] = False) -> Split:
+    """Split ``ir`` into the work that needs only known operands and the work that needs unknown ones.
+
+    Reverse mode applies this to a jvp IR with primals known and tangents unknown: the known part is
+    the forward pass (plus residuals), the unknown part is the linear map. The split is found by
+    evaluating ``ir`` under a partially-evaluating trace whose parent stages every known value, so
+    nested higher-order primitives split recursively. ``force_unknown`` marks outputs that must come
+    out of the unknown IR even when they are known (a loop carry that is unknown elsewhere).
+    """
+    force = _per_output(force_unknown, len(ir.outvars))
+    known_trace = StagingTrace(stage_constants=True, name="partial_eval")
+    unknown_trace = StagingTrace(parent=known_trace, stage_constants=False, name="partial_eval")
+    args = [(unknown_trace if u else known_trace).new_arg(a) for a, u in zip(ir.in_avals, unknown)]
+    with core.tracing(unknown_trace, known_trace), jax.ensure_compile_time_eval():
+        outs = eval_ir(ir, (), args)
+        out_unknown = tuple(f or unknown_trace.is_own(o) for o, f in zip(outs, force))
+        u_closed = unknown_trace.to_closed_ir([o for o, u in zip(outs, out_unknown) if u])
+        u_ir = dce(u_closed.ir)
+        used = {a for e in u_ir.eqns for a in e.inputs if type(a) is Var} | set(u_ir.outvars)
+        keep = [(v, r) for v, r in zip(u_ir.constvars, u_closed.consts) if v in used]
+        residuals = [r for _, r in keep]
+        u_sub = IR((), (*(v for v, _ in keep), *u_ir.invars), u_ir.eqns, u_ir.outvars)
+        known_outs = [o for o, u in zip(outs, out_unknown) if not u]
+        k_closed = known_trace.to_closed_ir([*known_outs, *residuals])
+    k_ir = k_closed.ir
+    positions = {v: i for i, v in enumerate(k_ir.invars)}
+    sources, kept_outs, returned = [], [], {}
+    for atom in k_ir.outvars:
+        if type(atom) is Var and atom in positions:
+            sources.append(("in", positions[atom]))
+        elif type(atom) is Var and atom in returned:  # a residual that is also a known output
+            sources.append(("out", returned[atom]))
+        else:
+            if type(atom) is Var:
+                returned[atom] = len(kept_outs)
+            sources.append(("out", len(kept_outs)))
+            kept_outs.append(atom)
+    k_sub, k_consts = closure_convert(ClosedIR(k_ir._replace(outvars=tuple(kept_outs)), k_closed.consts))
+    return Split(k_sub, k_consts, u_sub, out_unknown, len(known_outs), tuple(sources))
+
+
+def run_known(split: Split, known_args: Sequence, call: Callable) -> tuple[list, list]:
+    """Evaluate a split's known part: ``call(known_ir, operands)`` runs it (e.g. binds the primitive)
+    when it has work, else its outputs are forwarded operands. Returns (known outputs, residuals)."""
+    if split.known.eqns:
+        results = call(split.known, [*split.known_consts, *known_args])
+    else:  # nothing to compute: the known outputs are operands or literals
+        results = eval_ir(split.known, (), [*split.known_consts, *known_args])
+    values = [known_args[i] if kind == "in" else results[i] for kind, i in split.known_sources]
+    return values[: split.n_known_outs], values[split.n_known_outs :]
+
+
+class TransposeIR(NamedTuple):
+    """``ir``: (non-linear operands, nonzero output cts) -> nonzero cts of the linear operands."""
+
+    ir: IR
+    consts: tuple
+    in_nonzero: tuple[bool, ...]
+
+
+@rewrite
+def transpose_ir(
+    ir: IR, linear: tuple[bool, ...], ct_nonzero: tuple[bool, ...], force_nonzero: bool = False
+) -> TransposeIR:
+    """The transpose of ``ir`` with respect to its ``linear`` inputs (the rest are residuals).
+
+    ``force_nonzero`` returns real zeros instead of symbolic ones for every linear input (a loop's
+    carried cotangent must keep one pattern).
+    """
+    res_vars = tuple(v for v, lin in zip(ir.invars, linear) if not lin)
+    lin_vars = tuple(v for v, lin in zip(ir.invars, linear) if lin)
+    view = IR(res_vars, lin_vars, ir.eqns, ir.outvars)  # backward_pass: constvars are non-linear
+    ct_avals = [a.aval for a, nz in zip(ir.outvars, ct_nonzero) if nz]
+    nres, in_nonzero = len(res_vars), []
+
+    def fun(*xs):
+        cts = iter(xs[nres:])
+        cts_out = [next(cts) if nz else Zero(a.aval) for a, nz in zip(ir.outvars, ct_nonzero)]
+        cts_in = backward_pass(view, xs[:nres], cts_out)
+        if force_nonzero:
+            cts_in = [instantiate(c, v.aval) for c, v in zip(cts_in, lin_vars)]
+        in_nonzero.extend(type(c) is not Zero for c in cts_in)
+        return [c for c in cts_in if type(c) is not Zero]
+
+    sub, consts = trace_to_subir(fun, [*(v.aval for v in res_vars), *ct_avals], "transpose")
+    return TransposeIR(sub, consts, tuple(in_nonzero))

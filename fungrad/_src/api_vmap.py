@@ -156,7 +156,7 @@ def vmap(
             return out_leaves
 
         def run(xs, n):
-            pairs = batching.batch_flat(flat_fun, xs, dims, n, None)
+            pairs = batching.batch_flat(flat_fun, xs, dims, n)
             out_tree = out_tree_box[-1]
             out_dims = _broadcast_prefix(out_axes, tree_util.tree_unflatten(out_tree, [0] * len(pairs)), "out_axes")
             return [_place_output(v, d, o, n, i) for i, ((v, d), o) in enumerate(zip(pairs, out_dims))], out_dims

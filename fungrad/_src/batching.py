@@ -16,9 +16,12 @@ written with fungrad ops, so batched code stays differentiable and stageable.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from fungrad._src import core
 from fungrad._src.core import ShapedArray, Tracer
+from fungrad._src.ir import IR, eval_ir, rewrite
+from fungrad._src.staging import trace_to_subir
 
 batching_rules: dict[core.Primitive, Callable] = {}
 
@@ -100,18 +103,50 @@ def move_to(x, src: int | None, dst: int, size: int):
     return batch_ops.moveaxis(x, src, dst)
 
 
-def batch_flat(fun: Callable, args: Sequence, in_dims: Sequence, axis_size: int, out_dims_fn: Callable):
-    """Apply ``fun`` to batched ``args`` (batch positions ``in_dims``) and return outputs with their
-    batch dims moved to ``out_dims_fn(n_outputs)`` (``None`` entries must be unbatched)."""
+def batch_flat(fun: Callable, args: Sequence, in_dims: Sequence, axis_size: int) -> list[tuple]:
+    """Apply ``fun`` to batched ``args`` (batch positions ``in_dims``, None: unbatched) and return
+    ``(value, batch_dim)`` per output (``None``: the output is the same for every batch member)."""
     trace = BatchTrace(axis_size)
     ins = [a if d is None else BatchTracer(trace, a, d) for a, d in zip(args, in_dims)]
-    try:
-        with core.set_current_trace(trace):
-            outs = fun(*ins)
-    finally:
-        trace.alive = False
-    unboxed = [(x.val, x.bdim) if type(x) is BatchTracer and x._trace is trace else (x, None) for x in outs]
-    return unboxed
+    with core.tracing(trace):
+        outs = fun(*ins)
+    return [(x.val, x.bdim) if type(x) is BatchTracer and x._trace is trace else (x, None) for x in outs]
+
+
+def batched_aval(aval: ShapedArray, dim: int | None, size: int) -> ShapedArray:
+    """The aval of a value batched at ``dim`` (``None``: unbatched) with batch size ``size``."""
+    if dim is None:
+        return aval
+    return aval.update_shape((*aval.shape[:dim], size, *aval.shape[dim:]))
+
+
+class BatchIR(NamedTuple):
+    """``ir``: batched operands -> batched outputs, and each output's batch dim (None: unbatched)."""
+
+    ir: IR
+    consts: tuple
+    out_dims: tuple
+
+
+@rewrite
+def batch_ir(ir: IR, axis_size: int, in_dims: tuple, force_batched: bool | tuple[bool, ...] = False) -> BatchIR:
+    """The batched version of ``ir``, its inputs batched at ``in_dims`` (None: unbatched).
+
+    Outputs marked in ``force_batched`` are batched at dim 0 even when they do not depend on a batched
+    input (a loop carry that is batched elsewhere must keep one layout).
+    """
+    force = (force_batched,) * len(ir.outvars) if isinstance(force_batched, bool) else force_batched
+    out_dims: list = []
+
+    def fun(*xs):
+        pairs = batch_flat(lambda *ys: eval_ir(ir, (), ys), xs, in_dims, axis_size)
+        outs = [(move_to(v, d, 0, axis_size), 0) if f else (v, d) for (v, d), f in zip(pairs, force)]
+        out_dims.extend(d for _, d in outs)
+        return [v for v, _ in outs]
+
+    in_avals = [batched_aval(a, d, axis_size) for a, d in zip(ir.in_avals, in_dims)]
+    sub, consts = trace_to_subir(fun, in_avals, "vmap")
+    return BatchIR(sub, consts, tuple(out_dims))
 
 
 def def_batching(prim: core.Primitive, rule: Callable) -> None:

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import jax
 import numpy as np
 from jax import dtypes as jax_dtypes
+from jax import tree_util
 
 # ----------------------------------------------------------------------------------------------
 # Errors
@@ -417,6 +418,41 @@ class set_current_trace:
         _state.trace = self.saved
 
 
+def is_eager() -> bool:
+    """True when no transformation is active (the current trace is the eager one)."""
+    return _state.trace is EVAL_TRACE
+
+
+class tracing:
+    """Context manager for a transformation's lifetime: make ``trace`` current for the body and,
+    on exit (normal or not), mark it and ``also_end`` dead so escaped tracers fail loudly.
+
+    >>> import fungrad.numpy  # registers the primitives
+    >>> from fungrad._src import core, staging
+    >>> trace = staging.StagingTrace()
+    >>> with core.tracing(trace):
+    ...     core.current_trace() is trace
+    True
+    >>> trace.alive
+    False
+    """
+
+    __slots__ = ("trace", "also_end", "saved")
+
+    def __init__(self, trace: Trace, *also_end: Trace):
+        self.trace, self.also_end = trace, also_end
+
+    def __enter__(self):
+        self.saved = _state.trace
+        _state.trace = self.trace
+
+    def __exit__(self, *exc):
+        _state.trace = self.saved
+        self.trace.alive = False
+        for t in self.also_end:
+            t.alive = False
+
+
 def bind(prim: Primitive, *args, **params):
     """Apply ``prim`` to ``args`` under the current trace: the single entry point of every operation."""
     return _state.trace.process_primitive(prim, args, params)
@@ -535,3 +571,28 @@ def result_type(*avals: ShapedArray) -> tuple[np.dtype, bool]:
     """JAX's type promotion over avals: returns (dtype, weak_type)."""
     dtype, weak = jax_dtypes.result_type(*(weak_to_python_type(a) for a in avals), return_weak_type_flag=True)
     return np.dtype(dtype), bool(weak)
+
+
+# ----------------------------------------------------------------------------------------------
+# Pytree plumbing shared by every transformation
+
+
+class flatten_fun:
+    """``fun`` of pytree arguments as a function of flat leaves returning flat leaves.
+
+    The output tree of the last call is recorded in ``out_tree`` (the transformations call the flat
+    function exactly once per trace and read it afterwards).
+
+    >>> flat = flatten_fun(lambda x, y: {"s": x + y}, tree_util.tree_structure((0, 0)))
+    >>> flat(1, 2), flat.out_tree
+    ([3], PyTreeDef({'s': *}))
+    """
+
+    __slots__ = ("fun", "in_tree", "out_tree")
+
+    def __init__(self, fun: Callable, in_tree):
+        self.fun, self.in_tree, self.out_tree = fun, in_tree, None
+
+    def __call__(self, *leaves) -> list:
+        out_leaves, self.out_tree = tree_util.tree_flatten(self.fun(*tree_util.tree_unflatten(self.in_tree, leaves)))
+        return out_leaves

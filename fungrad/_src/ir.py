@@ -11,7 +11,11 @@ evaluating an IR under a transformation transforms it) and the JAX-like pretty p
 
 from __future__ import annotations
 
+import functools
 import itertools
+import os
+import weakref
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -61,11 +65,27 @@ class Eqn(NamedTuple):
     source_info: SourceInfo | None
 
 
-class IR(NamedTuple):
-    constvars: tuple[Var, ...]
-    invars: tuple[Var, ...]
-    eqns: tuple[Eqn, ...]
-    outvars: tuple[Atom, ...]
+class IR:
+    """A program: constant variables, input variables, equations and output atoms.
+
+    Immutable; compared and hashed by identity, and weakly referenceable, so the rewrite toolkit can
+    cache what it derives from an IR for exactly as long as the IR lives. ``_replace`` makes a new IR.
+    """
+
+    __slots__ = ("constvars", "invars", "eqns", "outvars", "__weakref__")
+
+    def __init__(self, constvars, invars, eqns, outvars):
+        object.__setattr__(self, "constvars", tuple(constvars))
+        object.__setattr__(self, "invars", tuple(invars))
+        object.__setattr__(self, "eqns", tuple(eqns))
+        object.__setattr__(self, "outvars", tuple(outvars))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("IR is immutable: use _replace")
+
+    def _replace(self, **fields) -> IR:
+        current = dict(constvars=self.constvars, invars=self.invars, eqns=self.eqns, outvars=self.outvars)
+        return IR(**{**current, **fields})
 
     @property
     def in_avals(self) -> list[ShapedArray]:
@@ -77,6 +97,9 @@ class IR(NamedTuple):
 
     def __str__(self):
         return pretty_print(self)
+
+    def __repr__(self):
+        return f"<IR {len(self.invars)} inputs, {len(self.eqns)} equations, {len(self.outvars)} outputs>"
 
 
 class ClosedIR(NamedTuple):
@@ -170,17 +193,42 @@ def _sub_irs(params):
 
 
 effectful_primitives: set[core.Primitive] = set()
+# Higher-order primitives prune their sub-IRs: ``rule(used_outputs, eqn) -> (used_inputs, new_eqn)``.
+dce_rules: dict[core.Primitive, Callable] = {}
+
+
+def def_effectful(prim: core.Primitive) -> None:
+    """``prim`` has an effect (a host callback, say): DCE keeps it even when its outputs are unused."""
+    effectful_primitives.add(prim)
+
+
+def def_dce(prim: core.Primitive, rule: Callable) -> None:
+    """Register how DCE prunes a higher-order ``prim`` given which of its outputs are used."""
+    dce_rules[prim] = rule
+
+
+def _dce_eqns(eqns, live: set) -> list:
+    kept = []
+    for eqn in reversed(eqns):
+        used_outs = [v in live for v in eqn.outputs]
+        if eqn.primitive not in effectful_primitives and not any(used_outs):
+            continue
+        rule = dce_rules.get(eqn.primitive)
+        if rule is not None:
+            used_ins, eqn = rule(used_outs, eqn)
+            if eqn is None:
+                continue
+            live.update(a for a, u in zip(eqn.inputs, used_ins) if u and type(a) is Var)
+        else:
+            live.update(a for a in eqn.inputs if type(a) is Var)
+        kept.append(eqn)
+    return kept[::-1]
 
 
 def dce(ir: IR) -> IR:
-    """Drop equations whose outputs are never used (inputs and constants are kept)."""
-    live = {v for v in ir.outvars if isinstance(v, Var)}
-    kept = []
-    for eqn in reversed(ir.eqns):
-        if eqn.primitive in effectful_primitives or any(v in live for v in eqn.outputs):
-            kept.append(eqn)
-            live.update(v for v in eqn.inputs if isinstance(v, Var))
-    return ir._replace(eqns=tuple(reversed(kept)))
+    """Drop equations whose outputs are never used (inputs, outputs and constants are kept)."""
+    live = {v for v in ir.outvars if type(v) is Var}
+    return ir._replace(eqns=_dce_eqns(ir.eqns, live))
 
 
 def prune_constvars(closed: ClosedIR) -> ClosedIR:
@@ -190,6 +238,64 @@ def prune_constvars(closed: ClosedIR) -> ClosedIR:
     used.update(v for v in ir.outvars if isinstance(v, Var))
     keep = [(v, c) for v, c in zip(ir.constvars, closed.consts) if v in used]
     return ClosedIR(ir._replace(constvars=tuple(v for v, _ in keep)), tuple(c for _, c in keep))
+
+
+def closure_convert(closed: ClosedIR) -> tuple[IR, tuple]:
+    """A const-free IR (constants become leading inputs) and the constants to pass for them.
+
+    Higher-order primitives hold const-free sub-IRs as params and take the constants as operands,
+    so a sub-IR never captures a value (tracer or array) and can be cached by identity.
+    """
+    closed = prune_constvars(ClosedIR(dce(closed.ir), closed.consts))
+    ir = closed.ir
+    return IR((), (*ir.constvars, *ir.invars), ir.eqns, ir.outvars), closed.consts
+
+
+# ----------------------------------------------------------------------------------------------
+# The rewrite toolkit's cache: results live exactly as long as the IR they were derived from.
+
+# Tests turn this on (FUNGRAD_CHECK_REWRITES=1): every IR a rewrite produces is type checked.
+check_rewrites = os.environ.get("FUNGRAD_CHECK_REWRITES", "") not in ("", "0")
+
+
+def rewrite(fn: Callable) -> Callable:
+    """Cache an IR-to-IR rewrite ``fn(ir, *hashable_args)`` on the identity of ``ir``, weakly.
+
+    Each result holds only new IRs, never ``ir`` itself, so when ``ir`` dies its entries go too.
+    With :data:`check_rewrites` on, every IR in the result (a tuple of fields) is type checked.
+    """
+    cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @functools.wraps(fn)
+    def cached(ir: IR, *args):
+        per_ir = cache.get(ir)
+        if per_ir is None:
+            per_ir = cache[ir] = {}
+        hit = per_ir.get(args)
+        if hit is None:
+            hit = per_ir[args] = fn(ir, *args)
+            if check_rewrites:
+                for field in hit:
+                    if isinstance(field, IR):
+                        typecheck(field)
+        return hit
+
+    cached.cache = cache
+    return cached
+
+
+@rewrite
+def dce_ir(ir: IR, used_outputs: tuple[bool, ...]):
+    """Keep only the used outputs and what they need; returns ``(ir, used_inputs)``.
+
+    Loop primitives iterate this to a fixed point over their carries.
+    """
+    outvars = tuple(v for v, u in zip(ir.outvars, used_outputs) if u)
+    live = {v for v in outvars if type(v) is Var}
+    eqns = _dce_eqns(ir.eqns, live)
+    used_inputs = tuple(v in live for v in ir.invars)
+    new = IR(ir.constvars, tuple(v for v, u in zip(ir.invars, used_inputs) if u), eqns, outvars)
+    return new, used_inputs
 
 
 # ----------------------------------------------------------------------------------------------

@@ -9,20 +9,15 @@ serves every other use.
 
 Under any other transformation (``grad``, ``jvp``, ``vmap``, an enclosing ``jit``) a call binds the
 call primitive ``jit_p``. Its operands are the closure-converted constants followed by the
-flattened arguments; its ``ir`` param is the sub-IR with constants turned into leading inputs (an
-:class:`CalleeIR`, hashed by identity so that every derived IR is cached). Each rule builds a new
-sub-IR and binds ``jit_p`` again, so the work stays compiled:
+flattened arguments; its ``ir`` param is the const-free sub-IR (hashed by identity, so every IR
+derived from it is cached). ``jit_p`` is the first client of the rewrite toolkit, and the model for
+every higher-order primitive (see "Writing a higher-order primitive" in ``docs/design.md``):
 
-* jvp: ``jvp_ir`` traces ``eval_ir`` under ``ad.jvp_flat`` (cached by IR and nonzero tangents);
-* partial evaluation (``linearize``, i.e. reverse mode): ``split_ir`` separates the equations that
-  need only known operands (run now, as one compiled call that also returns the residuals) from
-  those that need staged ones (a new ``jit_p`` equation on residuals and staged operands). Without
-  this split, the jvp rule's single call would land whole in the linear IR: primal work would rerun
-  in the backward pass and the staged call would not be linear in all its operands. The split is
-  found by tracing: the IR is evaluated under a partially-evaluating trace whose parent stages
-  everything known, which also splits nested ``jit`` calls recursively;
-* transpose: ``transpose_ir`` traces ``ad.backward_pass`` over the (linear) sub-IR;
-* batching: ``batch_ir`` traces ``eval_ir`` under ``batching.batch_flat``;
+* jvp: :func:`ad.jvp_ir` of the sub-IR;
+* partial evaluation (reverse mode): :func:`ad.partial_eval_ir` splits the sub-IR into a known call
+  run now (returning the residuals) and an unknown call staged into the linear IR;
+* transpose: :func:`ad.transpose_ir` of the (linear) sub-IR;
+* batching: :func:`batching.batch_ir`;
 * lowering: the sub-IR is inlined into the enclosing XLA computation.
 """
 
@@ -39,44 +34,18 @@ from jax import tree_util
 from fungrad._src import ad, batching, core, staging
 from fungrad._src.ad import Zero
 from fungrad._src.core import FungradTypeError, Primitive, get_aval
-from fungrad._src.ir import IR, ClosedIR, Var, dce, eval_ir, prune_constvars
+from fungrad._src.ir import IR, ClosedIR, closure_convert, dce, prune_constvars
 from fungrad._src.lowering import Lowered, lower_ir
-from fungrad._src.staging import StagingTrace, StagingTracer, trace_to_ir
+from fungrad._src.staging import StagingTrace, trace_to_ir
 
 logger = logging.getLogger("fungrad.jit")
 
 # ----------------------------------------------------------------------------------------------
-# The call primitive
+# The call primitive: the first client of the rewrite toolkit (ad.jvp_ir, ad.partial_eval_ir,
+# ad.transpose_ir, batching.batch_ir). Operands are the sub-IR's inputs one to one; every rule
+# rewrites the sub-IR and binds ``jit_p`` again, so transformed work stays compiled.
 
-
-class CalleeIR(IR):
-    """A closure-converted sub-IR (no constvars) used as ``jit_p``'s param; hashed by identity so
-    that the caches of derived IRs (jvp, split, transpose, batch, compiled) key on it cheaply."""
-
-    __slots__ = ()
-    __hash__ = object.__hash__
-
-    def __eq__(self, other):
-        return self is other
-
-    def __ne__(self, other):
-        return self is not other
-
-
-def closure_convert(closed: ClosedIR) -> tuple[CalleeIR, tuple]:
-    """Constants become leading inputs: returns the callee IR and the constants to pass as operands."""
-    closed = prune_constvars(ClosedIR(dce(closed.ir), closed.consts))
-    ir = closed.ir
-    return CalleeIR((), (*ir.constvars, *ir.invars), ir.eqns, ir.outvars), closed.consts
-
-
-def _trace_callee(fun: Callable, in_avals: Sequence[core.ShapedArray], name: str):
-    with jax.ensure_compile_time_eval():  # see _entry: constants must be concrete, not JAX tracers
-        closed, _ = trace_to_ir(fun, in_avals, name=name)
-    return closure_convert(closed)
-
-
-jit_p = Primitive("jit", multiple_results=True)
+jit_p = Primitive("jit", multiple_results=True, linear=True)
 core.def_abstract_eval(jit_p, lambda *avals, ir, name: ir.out_avals)
 
 
@@ -88,124 +57,37 @@ def _jit_lowering(*args, ir, name):
 core.def_lowering(jit_p, _jit_lowering)
 
 
-def call_jit(callee: CalleeIR, consts: Sequence, args: Sequence, name: str) -> list:
-    return jit_p.bind(*consts, *args, ir=callee, name=name)
-
-
-# ---- jvp -----------------------------------------------------------------------------------------
-
-_jvp_cache: dict = {}
-
-
-def jvp_ir(ir: CalleeIR, nonzero: tuple[bool, ...]):
-    """IR of ``(primals, nonzero tangents) -> (primal outs, nonzero tangent outs)`` and its out mask."""
-    key = (ir, nonzero)
-    hit = _jvp_cache.get(key)
-    if hit is not None:
-        return hit
-    in_avals = ir.in_avals
-    t_avals = [a.to_tangent_aval() for a, nz in zip(in_avals, nonzero) if nz]
-    n, out_nonzero = len(in_avals), []
-
-    def fun(*xs):
-        ts = iter(xs[n:])
-        tangents = [next(ts) if nz else Zero(a.to_tangent_aval()) for a, nz in zip(in_avals, nonzero)]
-        outs, t_outs = ad.jvp_flat(lambda *p: eval_ir(ir, (), p), xs[:n], tangents, name="jit")
-        out_nonzero.extend(type(t) is not Zero for t in t_outs)
-        return [*outs, *(t for t in t_outs if type(t) is not Zero)]
-
-    callee, consts = _trace_callee(fun, [*in_avals, *t_avals], "jvp")
-    hit = _jvp_cache[key] = (callee, consts, tuple(out_nonzero))
-    return hit
+def call_jit(sub: IR, consts: Sequence, args: Sequence, name: str) -> list:
+    return jit_p.bind(*consts, *args, ir=sub, name=name)
 
 
 def _jit_jvp(primals, tangents, *, ir, name):
     nonzero = tuple(type(t) is not Zero for t in tangents)
-    callee, consts, out_nonzero = jvp_ir(ir, nonzero)
-    outs = call_jit(callee, consts, [*primals, *(t for t in tangents if type(t) is not Zero)], f"jvp({name})")
+    rewritten = ad.jvp_ir(ir, nonzero)
+    tangents_in = [t for t in tangents if type(t) is not Zero]
+    outs = call_jit(rewritten.ir, rewritten.consts, [*primals, *tangents_in], f"jvp({name})")
     n = len(ir.outvars)
     t_outs = iter(outs[n:])
-    tangents_out = [next(t_outs) if nz else Zero(v.aval.to_tangent_aval()) for v, nz in zip(ir.outvars, out_nonzero)]
-    return outs[:n], tangents_out
+    avals = ir.out_avals
+    return outs[:n], [next(t_outs) if nz else Zero(a.to_tangent_aval()) for a, nz in zip(avals, rewritten.out_nonzero)]
 
 
-ad.jvp_rules[jit_p] = _jit_jvp
-
-# ---- partial evaluation (the known/unknown split behind linearize) ---------------------------------
-
-_split_cache: dict = {}
-
-
-class _Split:
-    """``known`` computes known outputs + residuals from known operands; ``unknown`` computes the
-    unknown outputs from (residuals, unknown operands). ``known_sources`` says where each known
-    output / residual comes from: ``("in", i)`` forwards known operand ``i`` (no copy through XLA),
-    ``("out", j)`` is output ``j`` of the known call."""
-
-    def __init__(self, known, known_consts, unknown, out_unknown, n_known_outs, known_sources):
-        self.known, self.known_consts = known, known_consts
-        self.unknown = unknown
-        self.out_unknown = out_unknown
-        self.n_known_outs = n_known_outs
-        self.known_sources = known_sources
-
-
-def split_ir(ir: CalleeIR, unknown: tuple[bool, ...]) -> _Split:
-    key = (ir, unknown)
-    hit = _split_cache.get(key)
-    if hit is not None:
-        return hit
-    known_trace = StagingTrace(stage_constants=True, name="jit")
-    unknown_trace = StagingTrace(parent=known_trace, stage_constants=False, name="jit")
-    args = [(unknown_trace if u else known_trace).new_arg(a) for a, u in zip(ir.in_avals, unknown)]
-    try:
-        with core.set_current_trace(unknown_trace), jax.ensure_compile_time_eval():
-            outs = eval_ir(ir, (), args)
-        out_unknown = tuple(isinstance(o, StagingTracer) and o._trace is unknown_trace for o in outs)
-        u_closed = unknown_trace.to_closed_ir([o for o, u in zip(outs, out_unknown) if u])
-        u_ir = dce(u_closed.ir)
-        used = {a for e in u_ir.eqns for a in e.inputs if type(a) is Var} | set(u_ir.outvars)
-        keep = [(v, r) for v, r in zip(u_ir.constvars, u_closed.consts) if v in used]
-        residuals = [r for _, r in keep]
-        u_callee = CalleeIR((), (*(v for v, _ in keep), *u_ir.invars), u_ir.eqns, u_ir.outvars)
-        known_outs = [o for o, u in zip(outs, out_unknown) if not u]
-        k_closed = known_trace.to_closed_ir([*known_outs, *residuals])
-    finally:
-        known_trace.alive = unknown_trace.alive = False
-    k_ir = k_closed.ir
-    positions = {v: i for i, v in enumerate(k_ir.invars)}
-    sources, kept_outs, returned = [], [], {}
-    for atom in k_ir.outvars:
-        if type(atom) is Var and atom in positions:
-            sources.append(("in", positions[atom]))
-        elif type(atom) is Var and atom in returned:  # a residual that is also a known output
-            sources.append(("out", returned[atom]))
-        else:
-            if type(atom) is Var:
-                returned[atom] = len(kept_outs)
-            sources.append(("out", len(kept_outs)))
-            kept_outs.append(atom)
-    k_callee, k_consts = closure_convert(ClosedIR(k_ir._replace(outvars=tuple(kept_outs)), k_closed.consts))
-    hit = _split_cache[key] = _Split(k_callee, k_consts, u_callee, out_unknown, len(known_outs), sources)
-    return hit
+ad.def_jvp(jit_p, _jit_jvp)
 
 
 def _jit_partial_eval(trace: StagingTrace, args, params):
+    """Known operands run now (one compiled call that also returns the residuals); the rest is a new
+    ``jit`` equation on residuals and staged operands. Without this split the jvp rule's single call
+    would land whole in the linear IR: primal work would rerun in the backward pass."""
     ir, name = params["ir"], params["name"]
-    unknown = tuple(isinstance(a, StagingTracer) and a._trace is trace for a in args)
+    unknown = tuple(trace.is_own(a) for a in args)
     if all(unknown):
         return trace.stage(jit_p, args, params)
-    split = split_ir(ir, unknown)
+    split = ad.partial_eval_ir(ir, unknown)
     known_args = [a for a, u in zip(args, unknown) if not u]
-    if split.known.eqns:
-        results = core.bind_with_parent(
-            trace, jit_p, [*split.known_consts, *known_args], dict(ir=split.known, name=name)
-        )
-    else:  # nothing to compute: the known outputs are operands or literals
-        with core.set_current_trace(trace.parent):
-            results = eval_ir(split.known, (), [*split.known_consts, *known_args])
-    values = [known_args[i] if kind == "in" else results[i] for kind, i in split.known_sources]
-    known_outs, residuals = values[: split.n_known_outs], values[split.n_known_outs :]
+    known_outs, residuals = ad.run_known(
+        split, known_args, lambda sub, ops: core.bind_with_parent(trace, jit_p, ops, dict(ir=sub, name=name))
+    )
     staged = trace.stage(
         jit_p, [*residuals, *(a for a, u in zip(args, unknown) if u)], dict(ir=split.unknown, name=name)
     )
@@ -213,35 +95,7 @@ def _jit_partial_eval(trace: StagingTrace, args, params):
     return [next(staged_it) if u else next(known_it) for u in split.out_unknown]
 
 
-staging.partial_eval_rules[jit_p] = _jit_partial_eval
-
-# ---- transpose -----------------------------------------------------------------------------------
-
-_transpose_cache: dict = {}
-
-
-def transpose_ir(ir: CalleeIR, linear: tuple[bool, ...], ct_nonzero: tuple[bool, ...]):
-    """IR of ``(non-linear operands, nonzero output cts) -> nonzero cts of the linear operands``."""
-    key = (ir, linear, ct_nonzero)
-    hit = _transpose_cache.get(key)
-    if hit is not None:
-        return hit
-    res_vars = tuple(v for v, lin in zip(ir.invars, linear) if not lin)
-    lin_vars = tuple(v for v, lin in zip(ir.invars, linear) if lin)
-    view = IR(res_vars, lin_vars, ir.eqns, ir.outvars)  # backward_pass: constvars are non-linear
-    ct_avals = [a.aval for a, nz in zip(ir.outvars, ct_nonzero) if nz]
-    nres, in_nonzero = len(res_vars), []
-
-    def fun(*xs):
-        cts = iter(xs[nres:])
-        cts_out = [next(cts) if nz else Zero(a.aval) for a, nz in zip(ir.outvars, ct_nonzero)]
-        cts_in = ad.backward_pass(view, xs[:nres], cts_out)
-        in_nonzero.extend(type(c) is not Zero for c in cts_in)
-        return [c for c in cts_in if type(c) is not Zero]
-
-    callee, consts = _trace_callee(fun, [*(v.aval for v in res_vars), *ct_avals], "transpose")
-    hit = _transpose_cache[key] = (callee, consts, tuple(in_nonzero))
-    return hit
+staging.def_partial_eval(jit_p, _jit_partial_eval)
 
 
 def _jit_transpose(cts, *args, ir, name):
@@ -249,45 +103,24 @@ def _jit_transpose(cts, *args, ir, name):
     ct_nonzero = tuple(type(c) is not Zero for c in cts)
     if not any(ct_nonzero):
         return [None] * len(args)
-    callee, consts, in_nonzero = transpose_ir(ir, linear, ct_nonzero)
+    rewritten = ad.transpose_ir(ir, linear, ct_nonzero)
     residuals = [a for a, lin in zip(args, linear) if not lin]
-    outs = call_jit(callee, consts, [*residuals, *(c for c in cts if type(c) is not Zero)], f"transpose({name})")
-    outs, nonzero = iter(outs), iter(in_nonzero)
+    cts_in = [c for c in cts if type(c) is not Zero]
+    outs = call_jit(rewritten.ir, rewritten.consts, [*residuals, *cts_in], f"transpose({name})")
+    outs, nonzero = iter(outs), iter(rewritten.in_nonzero)
     return [(next(outs) if next(nonzero) else None) if lin else None for lin in linear]
 
 
-ad.transpose_rules[jit_p] = _jit_transpose
-
-# ---- batching ------------------------------------------------------------------------------------
-
-_batch_cache: dict = {}
-
-
-def batch_ir(ir: CalleeIR, in_dims: tuple, in_avals: tuple):
-    """IR of the batched sub-IR (operands batched at ``in_dims``) and its output batch dims."""
-    key = (ir, in_dims, in_avals)
-    hit = _batch_cache.get(key)
-    if hit is not None:
-        return hit
-    size = next(a.shape[d] for a, d in zip(in_avals, in_dims) if d is not None)
-    out_dims = []
-
-    def fun(*xs):
-        pairs = batching.batch_flat(lambda *ys: eval_ir(ir, (), ys), xs, in_dims, size, None)
-        out_dims.extend(d for _, d in pairs)
-        return [v for v, _ in pairs]
-
-    callee, consts = _trace_callee(fun, in_avals, "vmap")
-    hit = _batch_cache[key] = (callee, consts, tuple(out_dims))
-    return hit
+ad.def_transpose(jit_p, _jit_transpose)
 
 
 def _jit_batch(args, dims, *, ir, name):
-    callee, consts, out_dims = batch_ir(ir, tuple(dims), tuple(get_aval(a) for a in args))
-    return call_jit(callee, consts, args, f"vmap({name})"), list(out_dims)
+    size = next(get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
+    rewritten = batching.batch_ir(ir, size, tuple(dims))
+    return call_jit(rewritten.ir, rewritten.consts, args, f"vmap({name})"), list(rewritten.out_dims)
 
 
-batching.batching_rules[jit_p] = _jit_batch
+batching.def_batching(jit_p, _jit_batch)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -344,7 +177,7 @@ class Jitted:
         )
 
     def __call__(self, *args, **kwargs):
-        if core._state.trace is not core.EVAL_TRACE:
+        if not core.is_eager():
             return self._call_traced(args, kwargs)
         try:
             return self._jax_jitted(*args, **kwargs)
@@ -457,7 +290,7 @@ class Jitted:
         >>> compiled.cost_analysis()["flops"] > 0
         True
         """
-        if core._state.trace is not core.EVAL_TRACE:
+        if not core.is_eager():
             raise FungradTypeError(f"[jit] `{self._name}`.lower() must be called outside other transformations")
         leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
         lowered = self._jax_jitted.lower(*args, **kwargs)

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import jax
+
 from fungrad._src import core
 from fungrad._src.core import ShapedArray, Tracer
-from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var
+from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var, closure_convert
 
 # Partial evaluation of higher-order primitives (``jit``): ``rule(trace, args, params)`` for a
 # ``stage_constants=False`` trace runs the part of the call that depends only on values that are not
@@ -154,9 +156,17 @@ def trace_to_ir(
     trace = StagingTrace(stage_constants=True, name=name)
     names = arg_names or [None] * len(in_avals)
     args = [trace.new_arg(a, n) for a, n in zip(in_avals, names)]
-    try:
-        with core.set_current_trace(trace):
-            outs = fun_flat(*args)
+    with core.tracing(trace):
+        outs = fun_flat(*args)
         return trace.to_closed_ir(outs), outs
-    finally:
-        trace.alive = False
+
+
+def trace_to_subir(fun_flat: Callable, in_avals: Sequence[ShapedArray], name: str) -> tuple[IR, tuple]:
+    """Trace ``fun_flat`` to the const-free IR a higher-order primitive holds, and its constants.
+
+    Tracing may happen inside JAX's own trace (fungrad's jit body, or a user's ``jax.jit``), where
+    even ``jnp.asarray(1.0)`` would give a JAX tracer; the IR's constants must be concrete.
+    """
+    with jax.ensure_compile_time_eval():
+        closed, _ = trace_to_ir(fun_flat, in_avals, name=name)
+    return closure_convert(closed)
