@@ -18,6 +18,7 @@ from jax import tree_util
 
 from fungrad._src import ad, core, ir, staging
 from fungrad._src.core import FungradTypeError, Tracer, get_aval
+from fungrad._src.primitives import elementwise as ew
 
 # ----------------------------------------------------------------------------------------------
 # Argument handling
@@ -126,8 +127,6 @@ def _instantiate_ct(ct, aval: core.ShapedArray):
     ct_aval = get_aval(ct)
     if (ct_aval.dtype, ct_aval.weak_type) != (aval.dtype, aval.weak_type):
         # Like JAX, a gradient has its primal's dtype and weak type (grad(f)(1.0) is weakly typed).
-        from fungrad._src.primitives import elementwise as ew
-
         return ew.convert_element_type(ct, aval.dtype, aval.weak_type)
     return ct
 
@@ -199,18 +198,11 @@ def make_ir(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable
         dyn_nums = [i for i in range(len(args)) if i not in static]
         dyn, rebuild = _split_args(args, dyn_nums)
         leaves, in_tree = flatten_args(tuple(dyn), "make_ir")
-        out_tree_box = []
-
-        def flat_fun(*xs):
-            out = fun(*rebuild(tree_util.tree_unflatten(in_tree, xs)), **kwargs)
-            out_leaves, out_tree = tree_util.tree_flatten(out)
-            out_tree_box.append(out_tree)
-            return out_leaves
-
+        flat_fun = core.flatten_fun(lambda *d: fun(*rebuild(d), **kwargs), in_tree)
         avals = [get_aval(x) for x in leaves]
         names = _path_names(tuple(dyn), "args")
         closed, _ = staging.trace_to_ir(flat_fun, avals, name="make_ir", arg_names=names)
-        return TracedIR(closed, in_tree, out_tree_box[0])
+        return TracedIR(closed, in_tree, flat_fun.out_tree)
 
     return traced
 
@@ -253,13 +245,7 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
     if p_tree != t_tree:
         raise FungradTypeError(f"[jvp] primals and tangents have different structures: {p_tree} vs {t_tree}")
     _check_tangents(p_leaves, t_leaves, "jvp")
-    out_tree_box = []
-
-    def flat_fun(*xs):
-        out = fun(*tree_util.tree_unflatten(p_tree, xs))
-        out_leaves, out_tree = tree_util.tree_flatten(out)
-        out_tree_box.append(out_tree)
-        return out_leaves
+    flat_fun = core.flatten_fun(fun, p_tree)
 
     tangents_in = [
         ad.Zero(get_aval(p).to_tangent_aval()) if not core.is_differentiable_dtype(get_aval(p).dtype) else t
@@ -272,7 +258,7 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
         )
         for t, o in zip(touts, outs)
     ]
-    out_tree = out_tree_box[0]
+    out_tree = flat_fun.out_tree
     if has_aux:
         (out, aux), (t_out, _) = (tree_util.tree_unflatten(out_tree, x) for x in (outs, touts))
         return out, t_out, aux
@@ -352,8 +338,6 @@ def _make_vjp_fun(leaves, in_tree, outs, out_tree, linear, transform: str):
                     + (f" (output {i})" if len(out_avals) > 1 else "")
                 )
             if cta.dtype != aval.dtype:
-                from fungrad._src.primitives import elementwise as ew
-
                 ct = ew.convert_element_type(ct, aval.dtype, aval.weak_type)
             clean.append(ct)
         cts_in = linear.transpose(clean)
@@ -389,22 +373,12 @@ def linear_transpose(fun: Callable, *primals):
     [2.0]
     """
     leaves, in_tree = flatten_args(tuple(primals), "linear_transpose")
-    out_tree_box = []
-
-    def flat_fun(*xs):
-        out_leaves, out_tree = tree_util.tree_flatten(fun(*tree_util.tree_unflatten(in_tree, xs)))
-        out_tree_box.append(out_tree)
-        return out_leaves
-
+    flat_fun = core.flatten_fun(fun, in_tree)
     trace = staging.StagingTrace(stage_constants=False, name="linear_transpose")
     args = [trace.new_arg(get_aval(x)) for x in leaves]
-    try:
-        with core.set_current_trace(trace):
-            outs = flat_fun(*args)
-        closed = trace.to_closed_ir(outs)
-    finally:
-        trace.alive = False
-    out_tree = out_tree_box[0]
+    with core.tracing(trace):
+        closed = trace.to_closed_ir(flat_fun(*args))
+    out_tree = flat_fun.out_tree
     out_avals = [v.aval for v in closed.ir.outvars]
 
     def transposed(*cts):

@@ -26,6 +26,7 @@ from fungrad._src.api import (
     vjp,
 )
 from fungrad._src.core import FungradTypeError, get_aval
+from fungrad._src.primitives import shape as sh
 
 # ----------------------------------------------------------------------------------------------
 # vmap
@@ -91,8 +92,6 @@ def _normalize_dims(leaves, dims, names):
 
 
 def _slice_axis(x, axis, start, stop):
-    from fungrad._src.primitives import shape as sh
-
     shape = get_aval(x).shape
     lo, hi = [0] * len(shape), list(shape)
     lo[axis], hi[axis] = start, stop
@@ -147,17 +146,11 @@ def vmap(
         ]
         dims = _normalize_dims(leaves, dims, names)
         size = _axis_size(leaves, dims, names, axis_size)
-        out_tree_box = []
-
-        def flat_fun(*xs):
-            a, k = tree_util.tree_unflatten(in_tree, xs)
-            out_leaves, out_tree = tree_util.tree_flatten(fun(*a, **k))
-            out_tree_box.append(out_tree)
-            return out_leaves
+        flat_fun = core.flatten_fun(lambda a, k: fun(*a, **k), in_tree)
 
         def run(xs, n):
             pairs = batching.batch_flat(flat_fun, xs, dims, n)
-            out_tree = out_tree_box[-1]
+            out_tree = flat_fun.out_tree
             out_dims = _broadcast_prefix(out_axes, tree_util.tree_unflatten(out_tree, [0] * len(pairs)), "out_axes")
             return [_place_output(v, d, o, n, i) for i, ((v, d), o) in enumerate(zip(pairs, out_dims))], out_dims
 
@@ -174,14 +167,12 @@ def vmap(
                 pieces[0][0][i] if o is None else _concat([p[0][i] for p in pieces], o, get_aval(pieces[0][0][i]).ndim)
                 for i, o in enumerate(out_dims)
             ]
-        return tree_util.tree_unflatten(out_tree_box[-1], outs)
+        return tree_util.tree_unflatten(flat_fun.out_tree, outs)
 
     return vmapped
 
 
 def _concat(parts, axis, ndim):
-    from fungrad._src.primitives import shape as sh
-
     return sh.concatenate(parts, axis % ndim)
 
 
@@ -311,8 +302,6 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
 
 
 def _reshape(x, shape):
-    from fungrad._src.primitives import shape as sh
-
     return sh.reshape(x, shape)
 
 

@@ -250,26 +250,22 @@ class Jitted:
                 _explain_retrace(self._name, self.trace_count + 1, self._seen, (in_tree, names, avals, statics))
             self._seen = [*self._seen[-63:], (in_tree, names, avals, statics)]
         self.trace_count += 1
-        out_tree_box = []
         snames = self._static_names
 
-        def flat_fun(*xs):
-            dyn_args, dyn_kwargs = tree_util.tree_unflatten(in_tree, xs)
+        def call_with_statics(dyn_args, dyn_kwargs):
             full, it = [], iter(dyn_args)
             static_pos = dict(statics[0])
             for i in range(len(dyn_args) + len(static_pos)):
                 full.append(static_pos[i] if i in static_pos else next(it))
-            kw = {**dyn_kwargs, **{k: v for k, v in kwargs.items() if k in snames}}
-            out_leaves, out_tree = tree_util.tree_flatten(self._fun(*full, **kw))
-            out_tree_box.append(out_tree)
-            return out_leaves
+            return self._fun(*full, **dyn_kwargs, **{k: v for k, v in kwargs.items() if k in snames})
 
+        flat_fun = core.flatten_fun(call_with_statics, in_tree)
         # Tracing may run inside JAX's own trace (our jax.jit body, or a user's jax.jit), where even
         # jnp.asarray(1.0) would give a JAX tracer; the cached IR must hold concrete constants.
         with jax.ensure_compile_time_eval():
             closed, _ = trace_to_ir(flat_fun, avals, name="jit", arg_names=names)
         closed = prune_constvars(ClosedIR(dce(closed.ir), closed.consts))
-        entry = _Entry(closed, out_tree_box[0])
+        entry = _Entry(closed, flat_fun.out_tree)
         if not any(_is_tracer(c) for c in closed.consts):  # closed-over tracers are call-specific
             self._cache[key] = entry
         return entry
