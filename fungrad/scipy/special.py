@@ -1,5 +1,11 @@
 """``fungrad.scipy.special``: special functions with derivatives, mirroring ``jax.scipy.special``.
 
+Functions with a closed-form derivative of their own are primitives (erf, lgamma, digamma, the
+incomplete gamma function, the scaled Bessel functions); the rest are compositions of them and need
+no rules. Where a composition would differentiate through a branch that is not taken (``where``
+choosing ``0`` at ``x == 0`` in ``xlogy``), the operands of the untaken branch are made safe first, so
+no NaN leaks into the gradient.
+
 >>> import fungrad, fungrad.scipy.special as fsp
 >>> round(float(fungrad.grad(fsp.gammaln)(1.0)), 4)  # digamma(1) = -Euler's gamma
 -0.5772
@@ -7,49 +13,340 @@
 
 from __future__ import annotations
 
-from fungrad._src.primitives import special as _sp
-from fungrad.nn import logsumexp, sigmoid
-from fungrad.numpy._lax_numpy import _to_inexact
+import numpy as np
 
-__all__ = ["digamma", "erf", "erfc", "erfinv", "expit", "gammainc", "gammaln", "logsumexp", "polygamma"]
+import fungrad.numpy as fnp
+from fungrad._src.primitives import bessel as _bessel
+from fungrad._src.primitives import elementwise as _ew
+from fungrad._src.primitives import special as _sp
+from fungrad.nn import sigmoid
+from fungrad.numpy._conversion import _promote_broadcast, _to_inexact
+
+__all__ = [
+    "betaln",
+    "digamma",
+    "entr",
+    "erf",
+    "erfc",
+    "erfinv",
+    "expit",
+    "gammainc",
+    "gammaincc",
+    "gammaln",
+    "i0e",
+    "i1e",
+    "log_ndtr",
+    "log_softmax",
+    "logit",
+    "logsumexp",
+    "multigammaln",
+    "ndtr",
+    "ndtri",
+    "polygamma",
+    "softmax",
+    "xlog1py",
+    "xlogy",
+]
+
+_SQRT_HALF = float(np.sqrt(0.5))
 
 
 def erf(x):
-    """The error function ``2/sqrt(pi) * integral_0^x exp(-t^2) dt``."""
+    """The error function ``2/sqrt(pi) * integral_0^x exp(-t^2) dt``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.erf(0.5)), 6)
+    0.5205
+    """
     return _sp.erf(_to_inexact(x))
 
 
 def erfc(x):
-    """The complementary error function ``1 - erf(x)`` (accurate for large ``x``)."""
+    """The complementary error function ``1 - erf(x)`` (accurate for large ``x``).
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.erfc(0.5)), 6)
+    0.4795
+    """
     return _sp.erfc(_to_inexact(x))
 
 
 def erfinv(x):
-    """The inverse of :func:`erf` on ``(-1, 1)``."""
+    """The inverse of :func:`erf` on ``(-1, 1)``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.erfinv(0.5205)), 4)
+    0.5
+    """
     return _sp.erf_inv(_to_inexact(x))
 
 
 def gammaln(x):
-    """``log(|Gamma(x)|)``; its derivative is :func:`digamma`."""
+    """``log(|Gamma(x)|)``; its derivative is :func:`digamma`.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.gammaln(5.0)), 6)  # log(4!)
+    3.178054
+    """
     return _sp.lgamma(_to_inexact(x))
 
 
 def digamma(x):
-    """The logarithmic derivative of the gamma function."""
+    """The logarithmic derivative of the gamma function.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.digamma(1.0)), 4)
+    -0.5772
+    """
     return _sp.digamma(_to_inexact(x))
 
 
 def polygamma(n: int, x):
-    """The ``n``-th derivative of :func:`digamma` (``n`` a static non-negative integer)."""
+    """The ``n``-th derivative of :func:`digamma` (``n`` a static non-negative integer).
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.polygamma(1, 1.0)), 6)  # pi^2 / 6
+    1.644934
+    """
     return _sp.polygamma(int(n), _to_inexact(x))
 
 
 def gammainc(a, x):
-    """The regularized lower incomplete gamma function ``P(a, x)`` (differentiable to first order in ``a``)."""
-    from fungrad.numpy._lax_numpy import _promote_broadcast
+    """The regularized lower incomplete gamma function ``P(a, x)`` (differentiable to first order in ``a``).
 
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.gammainc(1.0, 1.0)), 6)  # 1 - exp(-1)
+    0.632121
+    """
     a, x = _promote_broadcast(_to_inexact(a), _to_inexact(x))
     return _sp.igamma(a, x)
 
 
+def gammaincc(a, x):
+    """The regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.gammaincc(1.0, 1.0)), 6)  # exp(-1)
+    0.367879
+    """
+    p = gammainc(a, x)
+    return fnp.subtract(fnp.ones_like(p), p)
+
+
 expit = sigmoid
+
+
+def logit(p):
+    """The inverse of :func:`expit`: ``log(p / (1 - p))``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.logit(0.75)), 6)
+    1.098612
+    """
+    p = _to_inexact(p)
+    return fnp.log(fnp.divide(p, fnp.subtract(1, p)))
+
+
+def ndtr(x):
+    """The standard normal CDF ``(1 + erf(x / sqrt(2))) / 2``, computed through ``erfc`` for accuracy.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.ndtr(0.0)), 6)
+    0.5
+    """
+    x = _to_inexact(x)
+    return fnp.multiply(0.5, erfc(fnp.multiply(-_SQRT_HALF, x)))
+
+
+def ndtri(p):
+    """The inverse of :func:`ndtr`: ``sqrt(2) erfinv(2p - 1)``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.ndtri(0.975)), 4)
+    1.96
+    """
+    p = _to_inexact(p)
+    return fnp.multiply(float(np.sqrt(2.0)), erfinv(fnp.subtract(fnp.multiply(2, p), 1)))
+
+
+def _log_ndtr_lower(x):
+    # Asymptotic series for x << 0 (Abramowitz & Stegun 26.2.12, as in JAX and SciPy):
+    # log ndtr(x) = -x^2/2 - log(-x) - log(2 pi)/2 + log(1 + sum_n (-1)^n (2n-1)!! / x^(2n))
+    x2 = fnp.multiply(x, x)
+    series, term = fnp.ones_like(x), fnp.ones_like(x)
+    for n in range(1, 4):
+        term = fnp.multiply(term, fnp.divide(-(2 * n - 1), x2))
+        series = fnp.add(series, term)
+    head = fnp.subtract(fnp.multiply(-0.5, x2), fnp.log(fnp.negative(x)))
+    return fnp.add(fnp.subtract(head, 0.5 * float(np.log(2 * np.pi))), fnp.log(series))
+
+
+def log_ndtr(x):
+    """``log(ndtr(x))``, accurate in both tails (``-ndtr(-x)`` above 8, an asymptotic series below -20,
+    the float64 segments JAX uses; -10 below in float32).
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.log_ndtr(0.0)), 6)
+    -0.693147
+    """
+    x = _to_inexact(x)
+    lower_edge = -20.0 if fnp.result_type(x) == np.float64 else -10.0
+    upper, lower = fnp.greater(x, 8.0), fnp.less(x, lower_edge)
+    # each branch sees only inputs inside its own segment, so no untaken branch poisons the gradient
+    mid_x = fnp.clip(x, lower_edge, 8.0)
+    up_x = fnp.where(upper, x, 8.0)
+    low_x = fnp.where(lower, x, lower_edge)
+    mid = fnp.log(ndtr(mid_x))
+    return fnp.where(upper, fnp.negative(ndtr(fnp.negative(up_x))), fnp.where(lower, _log_ndtr_lower(low_x), mid))
+
+
+def xlogy(x, y):
+    """``x * log(y)``, defined as 0 where ``x == 0`` (also when ``y == 0``).
+
+    >>> import fungrad.scipy.special as fsp
+    >>> float(fsp.xlogy(0.0, 0.0)), round(float(fsp.xlogy(2.0, 3.0)), 6)
+    (0.0, 2.197225)
+    """
+    x, y = _promote_broadcast(_to_inexact(x), _to_inexact(y))
+    zero = fnp.equal(x, 0)
+    safe_y = fnp.where(zero, fnp.ones_like(y), y)
+    return fnp.where(zero, fnp.zeros_like(x), fnp.multiply(x, fnp.log(safe_y)))
+
+
+def xlog1py(x, y):
+    """``x * log1p(y)``, defined as 0 where ``x == 0``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> float(fsp.xlog1py(0.0, -1.0))
+    0.0
+    """
+    x, y = _promote_broadcast(_to_inexact(x), _to_inexact(y))
+    zero = fnp.equal(x, 0)
+    safe_y = fnp.where(zero, fnp.zeros_like(y), y)
+    return fnp.where(zero, fnp.zeros_like(x), fnp.multiply(x, fnp.log1p(safe_y)))
+
+
+def entr(x):
+    """Elementwise entropy ``-x log(x)``: 0 at 0, ``-inf`` for negative ``x``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.entr(0.5)), 6), float(fsp.entr(0.0))
+    (0.346574, 0.0)
+    """
+    x = _to_inexact(x)
+    positive = fnp.greater(x, 0)
+    safe_x = fnp.where(positive, x, fnp.ones_like(x))
+    inside = fnp.negative(fnp.multiply(safe_x, fnp.log(safe_x)))
+    return fnp.where(positive, inside, fnp.where(fnp.equal(x, 0), fnp.zeros_like(x), fnp.full_like(x, -np.inf)))
+
+
+def betaln(a, b):
+    """``log(|B(a, b)|) = gammaln(a) + gammaln(b) - gammaln(a + b)``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.betaln(2.0, 3.0)), 6)  # log(1/12)
+    -2.484907
+    """
+    a, b = _promote_broadcast(_to_inexact(a), _to_inexact(b))
+    return fnp.subtract(fnp.add(gammaln(a), gammaln(b)), gammaln(fnp.add(a, b)))
+
+
+def multigammaln(a, d: int):
+    """The log of the multivariate gamma function of dimension ``d`` (a static integer).
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.multigammaln(3.0, 1)), 6)  # gammaln(3)
+    0.693147
+    """
+    a = _to_inexact(a)
+    d = int(d)
+    total = fnp.full_like(a, d * (d - 1) / 4.0 * float(np.log(np.pi)))
+    for j in range(d):
+        total = fnp.add(total, gammaln(fnp.subtract(a, j / 2.0)))
+    return total
+
+
+def i0e(x):
+    """The exponentially scaled modified Bessel function of order 0, ``exp(-|x|) I0(x)``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.i0e(1.0)), 6)
+    0.46576
+    """
+    return _bessel.bessel_i0e(_to_inexact(x))
+
+
+def i1e(x):
+    """The exponentially scaled modified Bessel function of order 1, ``exp(-|x|) I1(x)``.
+
+    >>> import fungrad.scipy.special as fsp
+    >>> round(float(fsp.i1e(1.0)), 6)
+    0.20791
+    """
+    return _bessel.bessel_i1e(_to_inexact(x))
+
+
+def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = False, where=None):
+    """``log(sum(b * exp(a)))`` over ``axis``, computed stably (shifted by the maximum).
+
+    With ``return_sign=True`` returns ``(log|sum|, sign(sum))`` so negative weights ``b`` are allowed;
+    otherwise a negative sum gives ``nan``, as in SciPy. ``where`` masks out elements.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.special as fsp
+    >>> round(float(fsp.logsumexp(fnp.array([0.0, 0.0]))), 6)
+    0.693147
+    >>> out, sign = fsp.logsumexp(fnp.array([0.0, 1.0]), b=fnp.array([1.0, -1.0]), return_sign=True)
+    >>> round(float(out), 6), float(sign)
+    (0.541325, -1.0)
+    """
+    a = _to_inexact(a)
+    if b is not None:
+        a, b = _promote_broadcast(a, _to_inexact(b))
+        # terms with weight 0 do not take part (not even in the shift), as in JAX
+        a = fnp.where(fnp.equal(b, 0), -np.inf, a)
+    if where is not None:
+        a = fnp.where(where, a, -np.inf)
+    amax = fnp.max(a, axis=axis, keepdims=True)
+    amax = _ew.stop_gradient(fnp.where(fnp.isfinite(amax), amax, fnp.zeros_like(amax)))
+    e = fnp.exp(fnp.subtract(a, amax))
+    if b is not None:
+        e = fnp.multiply(e, b)
+    total = fnp.sum(e, axis=axis, keepdims=True)
+    if return_sign:
+        sign = fnp.sign(total)
+        total = fnp.abs(total)
+    out = fnp.add(fnp.log(total), amax)
+    if not keepdims:
+        axes = tuple(range(fnp.ndim(a))) if axis is None else axis
+        out = fnp.squeeze(out, axis=axes)
+        if return_sign:
+            sign = fnp.squeeze(sign, axis=axes)
+    return (out, sign) if return_sign else out
+
+
+def _shifted(x, axis):
+    x = _to_inexact(x)
+    top = fnp.max(x, axis=axis, keepdims=True)
+    return fnp.subtract(x, _ew.stop_gradient(fnp.where(fnp.isfinite(top), top, fnp.zeros_like(top))))
+
+
+def log_softmax(x, *, axis=None):
+    """``x - logsumexp(x)`` over ``axis`` (all axes by default, as in SciPy).
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.special as fsp
+    >>> [round(float(v), 6) for v in fsp.log_softmax(fnp.array([0.0, 0.0]))]
+    [-0.693147, -0.693147]
+    """
+    shifted = _shifted(x, axis)
+    return fnp.subtract(shifted, fnp.log(fnp.sum(fnp.exp(shifted), axis=axis, keepdims=True)))
+
+
+def softmax(x, *, axis=None):
+    """``exp(x) / sum(exp(x))`` over ``axis`` (all axes by default, as in SciPy).
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.special as fsp
+    >>> [round(float(v), 6) for v in fsp.softmax(fnp.array([0.0, 0.0]))]
+    [0.5, 0.5]
+    """
+    unnormalized = fnp.exp(_shifted(x, axis))
+    return fnp.divide(unnormalized, fnp.sum(unnormalized, axis=axis, keepdims=True))

@@ -1,6 +1,7 @@
 """Primitive families. Importing this package registers every primitive's rules with the interpreters."""
 
 from fungrad._src.primitives import (  # noqa: F401
+    bessel,
     complex_parts,
     conv,
     dot,
