@@ -27,8 +27,6 @@ from fungrad._src.primitives.elementwise import (
     log1p,
     logistic,
     lt,
-    maximum,
-    minimum,
     mul,
     ne,
     neg,
@@ -44,6 +42,9 @@ from fungrad._src.primitives.elementwise import (
     tan,
     tanh,
 )
+from fungrad._src.primitives.elementwise import maximum as max  # jax.lax's names for the extrema
+from fungrad._src.primitives.elementwise import minimum as min
+from fungrad._src.primitives.elementwise import stop_gradient as _stop_gradient
 from fungrad._src.primitives.indexing import (
     GatherDimensionNumbers,
     GatherScatterMode,
@@ -107,7 +108,20 @@ from fungrad._src.primitives.special import (
     sinh,
 )
 from fungrad._src.primitives.windows import reduce_window
-from fungrad.numpy._lax_numpy import stop_gradient
+from fungrad.numpy._conversion import _to_array
 
-max = maximum  # jax.lax's names for the elementwise extrema
-min = minimum
+
+def stop_gradient(x):
+    """``x`` unchanged, but a constant to every differentiation (its derivative is zero).
+
+    Example:
+        >>> import fungrad, fungrad.lax as flax
+        >>> float(fungrad.grad(lambda x: x * flax.stop_gradient(x))(3.0))
+        3.0
+    """
+    return _stop_gradient(_to_array(x))
+
+
+# ---- control flow ---------------------------------------------------------------------------------
+# cond, switch, while_loop, fori_loop, scan, map, associative_scan go here (with their names added to
+# __all__ below), as thin clients of the IR-rewrite toolkit (issue #10).

@@ -14,12 +14,16 @@ draws independently per key, exactly like stacking per-key calls.
 
 from __future__ import annotations
 
-import jax
-import numpy as np
+import jax as _jax
+import numpy as _np
 
-from fungrad._src.core import FungradTypeError, Tracer, get_aval
+from fungrad._src.core import FungradTypeError as _FungradTypeError
+from fungrad._src.core import Tracer as _Tracer
+from fungrad._src.core import get_aval as _get_aval
 from fungrad._src.primitives import random as _r
-from fungrad.numpy import _lax_numpy as _lnp
+from fungrad.numpy._conversion import _to_inexact, asarray, broadcast_shapes
+from fungrad.numpy._elementwise import add, maximum, multiply, subtract
+from fungrad.numpy._indexing import take
 
 __all__ = [
     "PRNGKey",
@@ -36,32 +40,32 @@ __all__ = [
 ]
 
 
-def PRNGKey(seed) -> jax.Array:  # noqa: N802 - JAX's name
+def PRNGKey(seed) -> _jax.Array:  # noqa: N802 - JAX's name
     """A raw ``uint32[2]`` key from an integer seed.
 
     >>> import fungrad.random as fr
     >>> fr.PRNGKey(42).tolist()
     [0, 42]
     """
-    if isinstance(seed, Tracer):
+    if isinstance(seed, _Tracer):
         return _r.seed(seed)
-    return jax.random.PRNGKey(seed)
+    return _jax.random.PRNGKey(seed)
 
 
-def key(seed) -> jax.Array:
+def key(seed) -> _jax.Array:
     """Like :func:`PRNGKey`: fungrad keys are raw ``uint32[2]`` arrays, not JAX's typed keys."""
     return PRNGKey(seed)
 
 
 def _check_key(name: str, k):
-    aval = get_aval(k)
-    if aval.dtype != np.uint32 or aval.shape[-1:] != (2,):
-        raise FungradTypeError(
+    aval = _get_aval(k)
+    if aval.dtype != _np.uint32 or aval.shape[-1:] != (2,):
+        raise _FungradTypeError(
             f"random.{name}: expected a raw uint32[2] key (from fungrad.random.PRNGKey), got {aval.str_short()}; "
             "JAX typed keys (jax.random.key) can be converted with jax.random.key_data"
         )
     if aval.shape != (2,):
-        raise FungradTypeError(
+        raise _FungradTypeError(
             f"random.{name}: expected a single key of shape (2,), got {aval.shape}; to draw per key, use "
             "fungrad.vmap over the keys"
         )
@@ -76,7 +80,7 @@ def split(key, num: int | tuple[int, ...] = 2):
 def fold_in(key, data):
     """A new key from ``key`` and an integer ``data``."""
     _check_key("fold_in", key)
-    return _r.fold_in(key, _lnp.asarray(data, np.uint32))
+    return _r.fold_in(key, asarray(data, _np.uint32))
 
 
 def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
@@ -89,9 +93,9 @@ def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
     _check_key("uniform", key)
     dtype = _r._float_dtype(dtype)
     u = _r.uniform01(key, shape, dtype)
-    minval, maxval = _lnp.asarray(minval, dtype), _lnp.asarray(maxval, dtype)
+    minval, maxval = asarray(minval, dtype), asarray(maxval, dtype)
     # the same arithmetic as jax.random.uniform, so the values agree bit for bit
-    return _lnp.maximum(minval, _lnp.add(_lnp.multiply(u, _lnp.subtract(maxval, minval)), minval))
+    return maximum(minval, add(multiply(u, subtract(maxval, minval)), minval))
 
 
 def normal(key, shape=(), dtype=None):
@@ -104,31 +108,31 @@ def truncated_normal(key, lower, upper, shape=None, dtype=None):
     """Standard normal samples truncated to ``[lower, upper]``."""
     _check_key("truncated_normal", key)
     dtype = _r._float_dtype(dtype)
-    lower, upper = _lnp.asarray(lower, dtype), _lnp.asarray(upper, dtype)
+    lower, upper = asarray(lower, dtype), asarray(upper, dtype)
     if shape is None:
-        shape = _lnp.broadcast_shapes(get_aval(lower).shape, get_aval(upper).shape)
+        shape = broadcast_shapes(_get_aval(lower).shape, _get_aval(upper).shape)
     return _r.truncated_normal(key, lower, upper, shape, dtype)
 
 
 def bernoulli(key, p=0.5, shape=None):
     """Booleans that are True with probability ``p``."""
     _check_key("bernoulli", key)
-    p = _lnp._to_inexact(p)
-    return _r.bernoulli(key, p, get_aval(p).shape if shape is None else shape)
+    p = _to_inexact(p)
+    return _r.bernoulli(key, p, _get_aval(p).shape if shape is None else shape)
 
 
 def categorical(key, logits, axis: int = -1, shape=None):
     """Samples of category indices with probabilities ``softmax(logits, axis)``."""
     _check_key("categorical", key)
-    logits = _lnp._to_inexact(logits)
-    return _r.categorical(key, logits, axis % get_aval(logits).ndim, shape)
+    logits = _to_inexact(logits)
+    return _r.categorical(key, logits, axis % _get_aval(logits).ndim, shape)
 
 
 def randint(key, shape, minval, maxval, dtype=None):
     """Integers uniformly in ``[minval, maxval)``."""
     _check_key("randint", key)
-    dtype = np.dtype(jax.dtypes.canonicalize_dtype(int if dtype is None else dtype))
-    return _r.randint(key, _lnp.asarray(minval), _lnp.asarray(maxval), shape, dtype)
+    dtype = _np.dtype(_jax.dtypes.canonicalize_dtype(int if dtype is None else dtype))
+    return _r.randint(key, asarray(minval), asarray(maxval), shape, dtype)
 
 
 def permutation(key, x, axis: int = 0):
@@ -141,11 +145,9 @@ def permutation(key, x, axis: int = 0):
     [0, 1, 2, 3]
     """
     _check_key("permutation", key)
-    if not isinstance(x, Tracer) and np.ndim(x) == 0:
+    if not isinstance(x, _Tracer) and _np.ndim(x) == 0:
         return _r.permutation_indices(key, int(x))
-    x = _lnp.asarray(x)
-    n = get_aval(x).shape[axis]
+    x = asarray(x)
+    n = _get_aval(x).shape[axis]
     indices = _r.permutation_indices(key, n)
-    from fungrad.numpy import take
-
     return take(x, indices, axis=axis)

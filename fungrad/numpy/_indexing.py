@@ -30,6 +30,10 @@ from fungrad._src.core import FungradTypeError, Tracer, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import indexing as ix
 from fungrad._src.primitives import shape as sh
+from fungrad.numpy._conversion import _canonical_axes, _to_array, asarray, broadcast_shapes, broadcast_to
+from fungrad.numpy._creation import zeros
+from fungrad.numpy._elementwise import clip, negative, reciprocal, remainder, where
+from fungrad.numpy._manipulation import concatenate, expand_dims, ravel
 
 Mode = ix.GatherScatterMode
 
@@ -104,7 +108,6 @@ def getitem(x, index):
 
 
 def _get(x, index, *, mode, fill_value, indices_are_sorted=False, unique_indices=False):
-    from fungrad.numpy._lax_numpy import _to_array
 
     x = _to_array(x)
     shape = get_aval(x).shape
@@ -128,8 +131,6 @@ def _get(x, index, *, mode, fill_value, indices_are_sorted=False, unique_indices
         mode = Mode.CLIP if scalars_only else Mode.PROMISE_IN_BOUNDS  # like jnp: dynamic_slice clamps
     plan = _Indexer(get_aval(x).shape, pre)
     if plan.empty:
-        from fungrad.numpy._lax_numpy import zeros
-
         return zeros(plan.out_shape, get_aval(x).dtype)
     out = ix.gather(
         x,
@@ -186,7 +187,6 @@ class _Indexer:
     """
 
     def __init__(self, shape, entries):
-        from fungrad.numpy._lax_numpy import broadcast_shapes
 
         adv_pos = [i for i, e in enumerate(entries) if e is not None and not isinstance(e, slice)]
         adv_shape = broadcast_shapes(*(get_aval(entries[i]).shape for i in adv_pos)) if adv_pos else ()
@@ -247,7 +247,6 @@ class _Indexer:
 
 def _stack_components(components, shape, grid_shape, adv_at, adv_ndim):
     """The ``grid_shape + (len(components),)`` index array (concrete where every index is)."""
-    from fungrad.numpy._lax_numpy import broadcast_to, concatenate, expand_dims, where
 
     traced = [c[2] for c in components if c[1] == "array" and isinstance(c[2], Tracer)]
     if traced:
@@ -344,7 +343,6 @@ class _IndexUpdateRef:
         return _update(ix.scatter_add, self.array, self.index, values, **kw)
 
     def subtract(self, values, **kw):
-        from fungrad.numpy._lax_numpy import negative
 
         return _update(ix.scatter_add, self.array, self.index, negative(values), **kw)
 
@@ -354,7 +352,6 @@ class _IndexUpdateRef:
     mul = multiply
 
     def divide(self, values, **kw):
-        from fungrad.numpy._lax_numpy import reciprocal
 
         return _update(ix.scatter_mul, self.array, self.index, reciprocal(values), **kw)
 
@@ -380,7 +377,6 @@ def at(x) -> _IndexUpdateHelper:
 
 
 def _update(scatter_fn, x, index, values, *, mode=None, indices_are_sorted=False, unique_indices=False):
-    from fungrad.numpy._lax_numpy import _to_array, asarray, broadcast_to
 
     x = _to_array(x)
     x_aval = get_aval(x)
@@ -415,7 +411,6 @@ def take(a, indices, axis=None, mode=None, fill_value=None, unique_indices=False
     >>> fnp.take(fnp.array([1.0, 2.0, 3.0]), fnp.array([2, -1, 5])).tolist()
     [3.0, 3.0, nan]
     """
-    from fungrad.numpy._lax_numpy import _canonical_axes, _to_array, ravel
 
     a = _to_array(a)
     if axis is None:
@@ -424,12 +419,8 @@ def take(a, indices, axis=None, mode=None, fill_value=None, unique_indices=False
     axis = _canonical_axes(axis, ndim)[0]
     indices = indices if isinstance(indices, (Tracer, jax.Array)) else np.asarray(indices)
     if mode == "wrap":
-        from fungrad.numpy._lax_numpy import remainder
-
         indices, mode = remainder(indices, get_aval(a).shape[axis]), "promise_in_bounds"
     elif mode == "clip":  # NumPy's take clamps negative indices to 0 rather than counting from the end
-        from fungrad.numpy._lax_numpy import clip
-
         indices, mode = clip(indices, 0, get_aval(a).shape[axis] - 1), "promise_in_bounds"
     index = (slice(None),) * axis + (indices,)
     return _get(
@@ -453,7 +444,6 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     >>> fnp.take_along_axis(x, fnp.argmin(x, axis=1, keepdims=True), axis=1).tolist()
     [[1.0], [0.0]]
     """
-    from fungrad.numpy._lax_numpy import _canonical_axes, _to_array, asarray, broadcast_to, ravel
 
     arr = _to_array(arr)
     indices = asarray(indices)
@@ -473,16 +463,12 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     indices = broadcast_to(indices, tuple(common.get(d, i_shape[d]) for d in range(len(a_shape))))
     n = a_shape[axis]
     if isinstance(indices, Tracer):
-        from fungrad.numpy._lax_numpy import where
-
         indices = where(ew.lt(indices, ew.scalar(0, indices)), ew.add(indices, ew.scalar(n, indices)), indices)
         indices = sh.expand_dims(indices, (len(a_shape),))
     else:
         indices = np.asarray(indices)
         indices = np.where(indices < 0, indices + n, indices)[..., None]
     if 0 in get_aval(indices).shape:
-        from fungrad.numpy._lax_numpy import zeros
-
         return zeros(i_shape[:axis] + (get_aval(indices).shape[axis],) + i_shape[axis + 1 :], get_aval(arr).dtype)
     dnums = ix.GatherDimensionNumbers((), (axis,), (axis,), tuple(others), tuple(others))
     mode = Mode.FILL_OR_DROP if mode is None else Mode.from_any(mode)
@@ -497,7 +483,6 @@ def put_along_axis(arr, indices, values, axis, inplace: bool = False, *, mode=No
     >>> fnp.put_along_axis(fnp.zeros((2, 2)), fnp.array([[1], [0]]), 5.0, 1).tolist()
     [[0.0, 5.0], [5.0, 0.0]]
     """
-    from fungrad.numpy._lax_numpy import _canonical_axes, _to_array, asarray, broadcast_to, ravel
 
     if inplace:
         raise FungradTypeError("put_along_axis: fungrad arrays are immutable; pass inplace=False")

@@ -7,11 +7,38 @@ to our ``__r*__`` methods for types they do not know.
 from __future__ import annotations
 
 from fungrad._src.core import Tracer
-from fungrad.numpy import _lax_numpy as lnp
 from fungrad.numpy import _shape_helpers as _shapes
 from fungrad.numpy import _sorting_scans as _scans
+from fungrad.numpy._conversion import astype
+from fungrad.numpy._elementwise import (
+    absolute,
+    add,
+    bitwise_and,
+    bitwise_or,
+    bitwise_xor,
+    clip,
+    equal,
+    floor_divide,
+    greater,
+    greater_equal,
+    invert,
+    less,
+    less_equal,
+    multiply,
+    negative,
+    not_equal,
+    positive,
+    power,
+    remainder,
+    round,
+    subtract,
+    true_divide,
+)
 from fungrad.numpy._indexing import _IndexUpdateHelper, getitem
 from fungrad.numpy._indexing import take as _take
+from fungrad.numpy._manipulation import ravel, reshape, squeeze, swapaxes, transpose
+from fungrad.numpy._products import dot, matmul
+from fungrad.numpy._reductions import argmax, argmin, max, mean, min, std, sum, var
 
 
 def _swap(fn):
@@ -19,49 +46,49 @@ def _swap(fn):
 
 
 _operators = {
-    "__add__": lnp.add,
-    "__sub__": lnp.subtract,
-    "__mul__": lnp.multiply,
-    "__truediv__": lnp.true_divide,
-    "__floordiv__": lnp.floor_divide,
-    "__mod__": lnp.remainder,
-    "__pow__": lnp.power,
-    "__matmul__": lnp.matmul,
-    "__and__": lnp.bitwise_and,
-    "__or__": lnp.bitwise_or,
-    "__xor__": lnp.bitwise_xor,
-    "__eq__": lnp.equal,
-    "__ne__": lnp.not_equal,
-    "__lt__": lnp.less,
-    "__le__": lnp.less_equal,
-    "__gt__": lnp.greater,
-    "__ge__": lnp.greater_equal,
+    "__add__": add,
+    "__sub__": subtract,
+    "__mul__": multiply,
+    "__truediv__": true_divide,
+    "__floordiv__": floor_divide,
+    "__mod__": remainder,
+    "__pow__": power,
+    "__matmul__": matmul,
+    "__and__": bitwise_and,
+    "__or__": bitwise_or,
+    "__xor__": bitwise_xor,
+    "__eq__": equal,
+    "__ne__": not_equal,
+    "__lt__": less,
+    "__le__": less_equal,
+    "__gt__": greater,
+    "__ge__": greater_equal,
 }
 _reflected = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor")
 
 _methods = {
-    "__neg__": lnp.negative,
-    "__pos__": lnp.positive,
-    "__abs__": lnp.absolute,
-    "__invert__": lnp.invert,
+    "__neg__": negative,
+    "__pos__": positive,
+    "__abs__": absolute,
+    "__invert__": invert,
     "__getitem__": getitem,
-    "sum": lnp.sum,
-    "mean": lnp.mean,
-    "var": lnp.var,
-    "std": lnp.std,
-    "max": lnp.max,
-    "min": lnp.min,
-    "argmax": lnp.argmax,
-    "argmin": lnp.argmin,
-    "astype": lnp.astype,
-    "ravel": lnp.ravel,
-    "flatten": lnp.ravel,
-    "squeeze": lnp.squeeze,
-    "transpose": lambda self, *axes: lnp.transpose(self, axes[0] if len(axes) == 1 else (axes or None)),
-    "swapaxes": lnp.swapaxes,
-    "dot": lnp.dot,
-    "clip": lnp.clip,
-    "round": lnp.round,
+    "sum": sum,
+    "mean": mean,
+    "var": var,
+    "std": std,
+    "max": max,
+    "min": min,
+    "argmax": argmax,
+    "argmin": argmin,
+    "astype": astype,
+    "ravel": ravel,
+    "flatten": ravel,
+    "squeeze": squeeze,
+    "transpose": lambda self, *axes: transpose(self, axes[0] if len(axes) == 1 else (axes or None)),
+    "swapaxes": swapaxes,
+    "dot": dot,
+    "clip": clip,
+    "round": round,
     "prod": _scans.prod,
     "cumsum": _scans.cumsum,
     "cumprod": _scans.cumprod,
@@ -77,7 +104,7 @@ _methods = {
 
 
 def _reshape(self, *shape, order="C"):
-    return lnp.reshape(self, shape[0] if len(shape) == 1 else shape, order)
+    return reshape(self, shape[0] if len(shape) == 1 else shape, order)
 
 
 def install() -> None:
@@ -86,8 +113,8 @@ def install() -> None:
     for name in _reflected:
         setattr(Tracer, f"__r{name}__", _swap(_operators[f"__{name}__"]))
     Tracer.reshape = _reshape
-    Tracer.T = property(lambda self: lnp.transpose(self))
-    Tracer.mT = property(lambda self: lnp.swapaxes(self, -1, -2))
+    Tracer.T = property(lambda self: transpose(self))
+    Tracer.mT = property(lambda self: swapaxes(self, -1, -2))
     Tracer.__hash__ = None  # __eq__ is elementwise, as for arrays
     Tracer.at = property(_IndexUpdateHelper)
     Tracer.__setitem__ = _setitem

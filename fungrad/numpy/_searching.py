@@ -15,9 +15,22 @@ from fungrad._src.core import FungradTypeError, Tracer, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import scans
 from fungrad._src.primitives import shape as sh
-from fungrad.numpy import _lax_numpy as lnp
 from fungrad.numpy import _sorting_scans as ss
-from fungrad.numpy._lax_numpy import _canonical_axes, _to_array
+from fungrad.numpy._conversion import _canonical_axes, _promote, _to_array, asarray, broadcast_shapes, broadcast_to
+from fungrad.numpy._creation import full, full_like
+from fungrad.numpy._elementwise import (
+    floor_divide,
+    greater_equal,
+    less,
+    less_equal,
+    not_equal,
+    remainder,
+    subtract,
+    where,
+)
+from fungrad.numpy._indexing import at, take
+from fungrad.numpy._manipulation import concatenate, expand_dims, ravel, stack
+from fungrad.numpy._reductions import sum
 
 
 def _default_int():
@@ -49,41 +62,40 @@ def nonzero(a, *, size=None, fill_value=None):
                 "static `size=` (and optionally `fill_value=`) as in jax.numpy.nonzero"
             )
         return tuple(jax.numpy.asarray(i, _default_int()) for i in np.nonzero(np.asarray(a)))
-    from fungrad.numpy._indexing import at
 
-    flat = lnp.not_equal(lnp.ravel(a), 0)
+    flat = not_equal(ravel(a), 0)
     n = get_aval(flat).shape[0]
-    rank = lnp.subtract(ss.cumsum(flat), 1)  # position of each non-zero in the output
-    slot = lnp.where(flat, rank, size)  # zeros go out of bounds and are dropped
-    positions = at(lnp.full((size,), -1, _default_int()))[slot].set(np.arange(n, dtype=_default_int()))
-    found = lnp.greater_equal(positions, 0)
+    rank = subtract(ss.cumsum(flat), 1)  # position of each non-zero in the output
+    slot = where(flat, rank, size)  # zeros go out of bounds and are dropped
+    positions = at(full((size,), -1, _default_int()))[slot].set(np.arange(n, dtype=_default_int()))
+    found = greater_equal(positions, 0)
     fills = fill_value if isinstance(fill_value, (tuple, list)) else (fill_value,) * len(shape)
     out, rest = [], positions
     for axis in reversed(range(len(shape))):
-        coord = lnp.remainder(rest, shape[axis])
-        rest = lnp.floor_divide(rest, shape[axis])
+        coord = remainder(rest, shape[axis])
+        rest = floor_divide(rest, shape[axis])
         fill = 0 if fills[axis] is None else fills[axis]
-        out.append(lnp.where(found, coord, lnp.asarray(fill, _default_int())))
+        out.append(where(found, coord, asarray(fill, _default_int())))
     return tuple(reversed(out))
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
     """Indices of the non-zero elements of the flattened array."""
-    return nonzero(lnp.ravel(a), size=size, fill_value=fill_value)[0]
+    return nonzero(ravel(a), size=size, fill_value=fill_value)[0]
 
 
 def argwhere(a, *, size=None, fill_value=None):
     """``(count, ndim)`` indices of the non-zero elements (see :func:`nonzero` for ``size``)."""
     a = _to_array(a)
     if get_aval(a).ndim == 0:
-        a = lnp.expand_dims(a, 0)
-        return lnp.stack(nonzero(a, size=size, fill_value=fill_value), -1)[:, :0]
-    return lnp.stack(nonzero(a, size=size, fill_value=fill_value), -1)
+        a = expand_dims(a, 0)
+        return stack(nonzero(a, size=size, fill_value=fill_value), -1)[:, :0]
+    return stack(nonzero(a, size=size, fill_value=fill_value), -1)
 
 
 def count_nonzero(a, axis=None, keepdims: bool = False):
     """The number of non-zero elements along ``axis``."""
-    return lnp.sum(lnp.not_equal(_to_array(a), 0), axis=axis, dtype=_default_int(), keepdims=keepdims)
+    return sum(not_equal(_to_array(a), 0), axis=axis, dtype=_default_int(), keepdims=keepdims)
 
 
 def searchsorted(a, v, side: str = "left", sorter=None, method: str = "compare_all"):
@@ -95,18 +107,16 @@ def searchsorted(a, v, side: str = "left", sorter=None, method: str = "compare_a
     >>> fnp.searchsorted(fnp.array([1.0, 2.0, 3.0]), fnp.array([2.0, 2.5])).tolist()
     [1, 2]
     """
-    a, v = lnp._promote(a, v)
+    a, v = _promote(a, v)
     if get_aval(a).ndim != 1:
         raise FungradTypeError(f"searchsorted: a must be 1-D, got shape {get_aval(a).shape}")
     if sorter is not None:
-        from fungrad.numpy._indexing import take
-
         a = take(a, sorter, mode="promise_in_bounds")
     if side not in ("left", "right"):
         raise FungradTypeError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     v_nd = get_aval(v).ndim
-    below = (lnp.less if side == "left" else lnp.less_equal)(sh.expand_dims(a, tuple(range(v_nd))), v[..., None])
-    return lnp.sum(below, axis=-1, dtype=np.int32)
+    below = (less if side == "left" else less_equal)(sh.expand_dims(a, tuple(range(v_nd))), v[..., None])
+    return sum(below, axis=-1, dtype=np.int32)
 
 
 def lexsort(keys, axis: int = -1):
@@ -119,8 +129,8 @@ def lexsort(keys, axis: int = -1):
     keys = [_to_array(k) for k in keys]
     if not keys:
         raise FungradTypeError("lexsort: need at least one key")
-    shape = lnp.broadcast_shapes(*(get_aval(k).shape for k in keys))
-    keys = [lnp.broadcast_to(k, shape) for k in reversed(keys)]
+    shape = broadcast_shapes(*(get_aval(k).shape for k in keys))
+    keys = [broadcast_to(k, shape) for k in reversed(keys)]
     axis = _canonical_axes(axis, len(shape))[0]
     iota = sh.broadcast_in_dim(np.arange(shape[axis], dtype=_default_int()), shape, (axis,))
     return scans.sort([*keys, iota], axis, is_stable=True, num_keys=len(keys))[-1]
@@ -130,7 +140,7 @@ def _nan_to(x, value):
     x = _to_array(x)
     if not np.issubdtype(get_aval(x).dtype, np.inexact):
         return x
-    return lnp.where(_isnan(x), lnp.full_like(x, value), x)
+    return where(_isnan(x), full_like(x, value), x)
 
 
 def nanprod(a, axis=None, dtype=None, keepdims: bool = False):
@@ -140,7 +150,7 @@ def nanprod(a, axis=None, dtype=None, keepdims: bool = False):
 
 def nansum(a, axis=None, dtype=None, keepdims: bool = False):
     """``sum`` treating NaNs as 0."""
-    return lnp.sum(_nan_to(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+    return sum(_nan_to(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def nancumsum(a, axis=None, dtype=None):
@@ -168,7 +178,7 @@ def _cumulative(fn, identity, name):
         if include_initial:
             shape = list(get_aval(out).shape)
             shape[axis] = 1
-            out = lnp.concatenate([lnp.full(shape, identity, get_aval(out).dtype), out], axis)
+            out = concatenate([full(shape, identity, get_aval(out).dtype), out], axis)
         return out
 
     cumulative.__name__ = cumulative.__qualname__ = name

@@ -16,8 +16,12 @@ from fungrad._src.core import FungradTypeError, Tracer, get_aval
 from fungrad._src.primitives import dot as dot_prims
 from fungrad._src.primitives import reductions as red
 from fungrad._src.primitives import shape as sh
-from fungrad.numpy import _lax_numpy as lnp
-from fungrad.numpy._lax_numpy import _canonical_axes, _promote, _to_array
+from fungrad.numpy._conversion import _canonical_axes, _promote, _to_array, asarray, broadcast_to
+from fungrad.numpy._creation import zeros_like
+from fungrad.numpy._elementwise import multiply, remainder, subtract, where
+from fungrad.numpy._indexing import take
+from fungrad.numpy._manipulation import concatenate, flip, ravel
+from fungrad.numpy._reductions import sum
 
 # ---- diagonal, trace, tril, triu ---------------------------------------------------------------------
 
@@ -56,7 +60,7 @@ def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None):
     >>> float(fnp.trace(fnp.eye(3)))
     3.0
     """
-    return lnp.sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
+    return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
 def _triangle(m, keep_mask):
@@ -65,7 +69,7 @@ def _triangle(m, keep_mask):
     if len(shape) < 2:
         raise FungradTypeError(f"tril/triu: input must be at least 2-dimensional, got shape {shape}")
     mask = sh.broadcast_in_dim(keep_mask(shape[-2], shape[-1]), shape, (len(shape) - 2, len(shape) - 1))
-    return lnp.where(mask, m, lnp.zeros_like(m))
+    return where(mask, m, zeros_like(m))
 
 
 def tril(m, k: int = 0):
@@ -94,7 +98,7 @@ def roll(a, shift, axis=None):
     a = _to_array(a)
     shape = get_aval(a).shape
     if axis is None:
-        return sh.reshape(roll(lnp.ravel(a), shift, 0), shape)
+        return sh.reshape(roll(ravel(a), shift, 0), shape)
     axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
     shifts = (shift,) if isinstance(shift, Tracer) or np.ndim(shift) == 0 else tuple(shift)
     if len(shifts) == 1 and len(axes) > 1:
@@ -107,7 +111,7 @@ def roll(a, shift, axis=None):
         if n == 0:
             continue
         if isinstance(s, Tracer):
-            start = lnp.subtract(n, lnp.remainder(s, n))
+            start = subtract(n, remainder(s, n))
             starts = [0] * len(shape)
             starts[ax] = start
             a = dynamic_slice(sh.concatenate([a, a], ax), starts, shape)
@@ -133,7 +137,7 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
     """
     a = _to_array(a)
     if axis is None:
-        a, axis = lnp.ravel(a), 0
+        a, axis = ravel(a), 0
     shape = get_aval(a).shape
     axis = _canonical_axes(axis, len(shape))[0]
     if isinstance(repeats, Tracer):
@@ -148,7 +152,6 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
     if total_repeat_length is not None:
         pad = builtins.max(0, total_repeat_length - len(source))
         source = np.concatenate([source, np.full(pad, source[-1] if len(source) else 0)])[:total_repeat_length]
-    from fungrad.numpy._indexing import take
 
     return take(a, source.astype(np.int32), axis=axis, mode="promise_in_bounds")
 
@@ -191,7 +194,7 @@ def kron(a, b):
     pairs = tuple(v for pair in zip(sa, sb) for v in pair)
     a_spread = sh.broadcast_in_dim(sh.reshape(a, sa), pairs, tuple(range(0, 2 * d, 2)))
     b_spread = sh.broadcast_in_dim(sh.reshape(b, sb), pairs, tuple(range(1, 2 * d, 2)))
-    return sh.reshape(lnp.multiply(a_spread, b_spread), tuple(x * y for x, y in zip(sa, sb)))
+    return sh.reshape(multiply(a_spread, b_spread), tuple(x * y for x, y in zip(sa, sb)))
 
 
 # ---- tensordot, einsum ---------------------------------------------------------------------------------
@@ -353,7 +356,7 @@ def diag(v, k: int = 0):
     if len(shape) != 1:
         raise FungradTypeError(f"diag: v must be 1-D or 2-D, got shape {shape}")
     n = shape[0]
-    square = lnp.multiply(sh.broadcast_in_dim(v, (n, n), (0,)), np.eye(n, dtype=bool))
+    square = multiply(sh.broadcast_in_dim(v, (n, n), (0,)), np.eye(n, dtype=bool))
     zero = np.zeros((), get_aval(square).dtype)
     a = builtins.abs(k)
     rows, cols = ((0, a, 0), (a, 0, 0)) if k >= 0 else ((a, 0, 0), (0, a, 0))
@@ -362,7 +365,7 @@ def diag(v, k: int = 0):
 
 def diagflat(v, k: int = 0):
     """A 2-D array with the flattened ``v`` on its ``k``-th diagonal."""
-    return diag(lnp.ravel(v), k)
+    return diag(ravel(v), k)
 
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype=None):
@@ -395,12 +398,12 @@ def diag_indices(n: int, ndim: int = 2):
 
 def flipud(m):
     """Reverse the first axis."""
-    return lnp.flip(m, 0)
+    return flip(m, 0)
 
 
 def fliplr(m):
     """Reverse the second axis."""
-    return lnp.flip(m, 1)
+    return flip(m, 1)
 
 
 def rot90(m, k: int = 1, axes=(0, 1)):
@@ -419,12 +422,12 @@ def rot90(m, k: int = 1, axes=(0, 1)):
     if k == 0:
         return m
     if k == 2:
-        return lnp.flip(lnp.flip(m, a0), a1)
+        return flip(flip(m, a0), a1)
     perm = list(range(ndim))
     perm[a0], perm[a1] = perm[a1], perm[a0]
     if k == 1:
-        return sh.transpose(lnp.flip(m, a1), perm)
-    return lnp.flip(sh.transpose(m, perm), a1)
+        return sh.transpose(flip(m, a1), perm)
+    return flip(sh.transpose(m, perm), a1)
 
 
 def diff(a, n: int = 1, axis: int = -1, prepend=None, append=None):
@@ -439,19 +442,19 @@ def diff(a, n: int = 1, axis: int = -1, prepend=None, append=None):
     axis = _canonical_axes(axis, len(shape))[0]
 
     def edge(v):
-        v = lnp.asarray(v)
+        v = asarray(v)
         if get_aval(v).ndim == 0:
-            return lnp.broadcast_to(v, shape[:axis] + (1,) + shape[axis + 1 :])
+            return broadcast_to(v, shape[:axis] + (1,) + shape[axis + 1 :])
         return v
 
     parts = ([edge(prepend)] if prepend is not None else []) + [a] + ([edge(append)] if append is not None else [])
     if len(parts) > 1:
-        a = lnp.concatenate(parts, axis)
+        a = concatenate(parts, axis)
     for _ in range(n):
         length = get_aval(a).shape[axis]
         lo, hi = [0] * len(shape), list(get_aval(a).shape)
         lo[axis] = 1
         upper = sh.slice(a, lo, hi)
         lo[axis], hi[axis] = 0, builtins.max(length - 1, 0)
-        a = lnp.subtract(upper, sh.slice(a, lo, hi))
+        a = subtract(upper, sh.slice(a, lo, hi))
     return a

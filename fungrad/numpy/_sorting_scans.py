@@ -14,7 +14,11 @@ from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import scans
 from fungrad._src.primitives import shape as sh
-from fungrad.numpy._lax_numpy import _canonical_axes, _keepdims, _to_array, asarray, ravel
+from fungrad.numpy._conversion import _canonical_axes, _to_array, _to_inexact, asarray
+from fungrad.numpy._elementwise import where
+from fungrad.numpy._indexing import take
+from fungrad.numpy._manipulation import moveaxis, ravel
+from fungrad.numpy._reductions import _keepdims
 
 
 def _accumulation_dtype(x, dtype, widen_integers: bool):
@@ -138,8 +142,6 @@ def quantile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False,
     >>> fnp.quantile(fnp.array([1.0, 3.0, 2.0, 4.0]), 0.5).tolist()
     2.5
     """
-    from fungrad.numpy._indexing import take
-    from fungrad.numpy._lax_numpy import _to_inexact, moveaxis, where
 
     if method not in ("linear", "midpoint", "lower", "higher", "nearest"):
         raise FungradTypeError(f"quantile: method {method!r} is not supported")

@@ -11,7 +11,8 @@ import numpy as np
 
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import special as sp
-from fungrad.numpy._lax_numpy import _promote_broadcast, _to_inexact, _unary_float, maximum, minimum, where
+from fungrad.numpy._conversion import _promote_broadcast, _to_inexact
+from fungrad.numpy._elementwise import _unary_float, maximum, minimum, where
 
 arcsin = _unary_float(sp.asin, "arcsin")
 arccos = _unary_float(sp.acos, "arccos")

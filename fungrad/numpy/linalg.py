@@ -16,44 +16,40 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import jax
+import jax as _jax
+import numpy as _np
 
+import fungrad.numpy._reductions as _red  # sum/max/min without shadowing the builtins here
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import linalg as _la
-from fungrad.numpy._lax_numpy import (
-    _promote,
-    _to_inexact,
-    broadcast_shapes,
-    broadcast_to,
-    expand_dims,
-    eye,
-    squeeze,
-    swapaxes,
-)
+from fungrad.numpy._conversion import _promote, _to_inexact, asarray, broadcast_shapes, broadcast_to
+from fungrad.numpy._creation import eye
+from fungrad.numpy._elementwise import absolute, sqrt
+from fungrad.numpy._manipulation import expand_dims, moveaxis, squeeze, swapaxes
 
 __all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv"]
 __all__ += ["norm", "qr", "slogdet", "solve", "svd", "svdvals"]
 
 
 class EighResult(NamedTuple):
-    eigenvalues: jax.Array
-    eigenvectors: jax.Array
+    eigenvalues: _jax.Array
+    eigenvectors: _jax.Array
 
 
 class SVDResult(NamedTuple):
-    U: jax.Array
-    S: jax.Array
-    Vh: jax.Array
+    U: _jax.Array
+    S: _jax.Array
+    Vh: _jax.Array
 
 
 class QRResult(NamedTuple):
-    Q: jax.Array
-    R: jax.Array
+    Q: _jax.Array
+    R: _jax.Array
 
 
 class SlogdetResult(NamedTuple):
-    sign: jax.Array
-    logabsdet: jax.Array
+    sign: _jax.Array
+    logabsdet: _jax.Array
 
 
 def _square(name: str, a):
@@ -188,15 +184,11 @@ def norm(x, ord=None, axis=None, keepdims: bool = False):  # noqa: A002 - NumPy'
     >>> float(fnp.linalg.norm(fnp.array([3.0, 4.0])))
     5.0
     """
-    import numpy as np
-
-    import fungrad.numpy as fnp
-
     x = _to_inexact(x)
     ndim = get_aval(x).ndim
     if axis is None:
         if ord is None:
-            return fnp.sqrt(fnp.sum(x * x, keepdims=keepdims))
+            return sqrt(_red.sum(x * x, keepdims=keepdims))
         if ndim not in (1, 2):
             raise FungradTypeError(f"norm: an ord needs a 1-d or 2-d array when axis is None, got {ndim}-d")
         axis = tuple(range(ndim))
@@ -205,36 +197,36 @@ def norm(x, ord=None, axis=None, keepdims: bool = False):  # noqa: A002 - NumPy'
     if len(axes) == 1:
         a = axes[0]
         if ord is None or ord == 2:
-            return fnp.sqrt(fnp.sum(x * x, axis=a, keepdims=keepdims))
-        if ord == np.inf:
-            return fnp.max(fnp.abs(x), axis=a, keepdims=keepdims)
-        if ord == -np.inf:
-            return fnp.min(fnp.abs(x), axis=a, keepdims=keepdims)
+            return sqrt(_red.sum(x * x, axis=a, keepdims=keepdims))
+        if ord == _np.inf:
+            return _red.max(absolute(x), axis=a, keepdims=keepdims)
+        if ord == -_np.inf:
+            return _red.min(absolute(x), axis=a, keepdims=keepdims)
         if ord == 0:
-            return fnp.sum(fnp.asarray(x != 0, get_aval(x).dtype), axis=a, keepdims=keepdims)
+            return _red.sum(asarray(x != 0, get_aval(x).dtype), axis=a, keepdims=keepdims)
         if ord == 1:
-            return fnp.sum(fnp.abs(x), axis=a, keepdims=keepdims)
-        return fnp.sum(fnp.abs(x) ** ord, axis=a, keepdims=keepdims) ** (1.0 / ord)
+            return _red.sum(absolute(x), axis=a, keepdims=keepdims)
+        return _red.sum(absolute(x) ** ord, axis=a, keepdims=keepdims) ** (1.0 / ord)
     if len(axes) != 2:
         raise FungradTypeError(f"norm: axis must be an int or a pair of ints, got {axis}")
     row, col = axes
     if ord is None or ord == "fro":
-        out = fnp.sqrt(fnp.sum(x * x, axis=axes, keepdims=keepdims))
+        out = sqrt(_red.sum(x * x, axis=axes, keepdims=keepdims))
     elif ord in (1, -1):
-        reduce = fnp.max if ord == 1 else fnp.min
-        out = reduce(fnp.sum(fnp.abs(x), axis=row, keepdims=True), axis=col, keepdims=True)
-    elif ord in (np.inf, -np.inf):
-        reduce = fnp.max if ord == np.inf else fnp.min
-        out = reduce(fnp.sum(fnp.abs(x), axis=col, keepdims=True), axis=row, keepdims=True)
+        reduce = _red.max if ord == 1 else _red.min
+        out = reduce(_red.sum(absolute(x), axis=row, keepdims=True), axis=col, keepdims=True)
+    elif ord in (_np.inf, -_np.inf):
+        reduce = _red.max if ord == _np.inf else _red.min
+        out = reduce(_red.sum(absolute(x), axis=col, keepdims=True), axis=row, keepdims=True)
     elif ord in (2, -2, "nuc"):
-        moved = fnp.moveaxis(x, (row, col), (-2, -1))
+        moved = moveaxis(x, (row, col), (-2, -1))
         s = svd(moved, compute_uv=False)
-        out = fnp.sum(s, -1) if ord == "nuc" else (fnp.max(s, -1) if ord == 2 else fnp.min(s, -1))
+        out = _red.sum(s, -1) if ord == "nuc" else (_red.max(s, -1) if ord == 2 else _red.min(s, -1))
         if keepdims:
-            out = fnp.expand_dims(out, tuple(sorted(axes)))
+            out = expand_dims(out, tuple(sorted(axes)))
         return out
     else:
         raise FungradTypeError(f"norm: invalid ord {ord!r} for a matrix norm")
     if ord not in (None, "fro") and not keepdims:
-        out = fnp.squeeze(out, tuple(sorted(axes)))
+        out = squeeze(out, tuple(sorted(axes)))
     return out

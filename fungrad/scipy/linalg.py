@@ -10,7 +10,8 @@ from __future__ import annotations
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import linalg as _la
 from fungrad.numpy import linalg as _np_linalg
-from fungrad.numpy._lax_numpy import _promote, _to_inexact, expand_dims, squeeze
+from fungrad.numpy._conversion import _promote, _to_inexact
+from fungrad.numpy._manipulation import expand_dims, squeeze
 
 __all__ = ["cho_factor", "cho_solve", "cholesky", "solve", "solve_triangular"]
 

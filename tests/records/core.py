@@ -107,7 +107,7 @@ for name, jname, domain in [
     ("pow", "pow", ("positive", "real")),
     ("rem", "rem", ("real", "nonzero")),
 ]:
-    rec(f"lax.{name}", getattr(flax, name), getattr(jlax, jname), shapes=((2, 3), (2, 3)), domain=domain)
+    rec(f"lax.{name}", getattr(flax, jname), getattr(jlax, jname), shapes=((2, 3), (2, 3)), domain=domain)
 rec("lax.mul-const", lambda x: flax.mul(x, 2.5), lambda x: jlax.mul(x, 2.5))
 rec("lax.sub-const-left", lambda x: flax.sub(1.5, x), lambda x: jlax.sub(1.5, x))
 rec("lax.div-const", lambda x: flax.div(x, 4.0), lambda x: jlax.div(x, 4.0))
@@ -280,7 +280,7 @@ for name in ("log", "log1p", "sqrt", "rsqrt"):
 for name, jname in [("maximum", "max"), ("minimum", "min")]:
     rec(
         f"lax.{name}-ties",
-        getattr(flax, name),
+        getattr(flax, jname),
         getattr(jlax, jname),
         make_args=fixed([1.0, 2.0, 0.0, INF, -INF, NAN, 3.0], [1.0, 0.0, 0.0, INF, 1.0, 1.0, NAN]),
         **SPECIAL,

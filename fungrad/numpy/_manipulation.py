@@ -1,0 +1,161 @@
+"""Array manipulation: shape queries, reshaping, axis permutations, joining, splitting, flipping.
+
+All composites of the shape primitives (``reshape``, ``transpose``, ``squeeze``, ``expand_dims``,
+``concatenate``, ``slice``, ``rev``), which carry the derivative and batching rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from fungrad._src.core import FungradTypeError, get_aval
+from fungrad._src.primitives import shape as sh
+from fungrad.numpy._conversion import _canonical_axes, _promote, _stack, _to_array
+
+
+def shape(x) -> tuple[int, ...]:
+    return get_aval(x).shape
+
+
+def ndim(x) -> int:
+    return get_aval(x).ndim
+
+
+def size(x) -> int:
+    return get_aval(x).size
+
+
+def reshape(x, newshape, order: str = "C"):
+    """Give ``x`` a new shape with the same number of elements (one entry may be -1)."""
+    if order != "C":
+        raise NotImplementedError("reshape: only order='C' is supported")
+    x = _to_array(x)
+    newshape = (newshape,) if np.ndim(newshape) == 0 else tuple(int(d) for d in newshape)
+    total = get_aval(x).size
+    if newshape.count(-1) > 1:
+        raise FungradTypeError(f"reshape: can only specify one unknown dimension, got {newshape}")
+    if -1 in newshape:
+        known = int(np.prod([d for d in newshape if d != -1], dtype=np.int64))
+        if known == 0 or total % known:
+            raise FungradTypeError(f"reshape: cannot reshape array of shape {get_aval(x).shape} into {newshape}")
+        newshape = tuple(total // known if d == -1 else d for d in newshape)
+    if int(np.prod(newshape, dtype=np.int64)) != total:
+        raise FungradTypeError(f"reshape: cannot reshape array of shape {get_aval(x).shape} into {newshape}")
+    return sh.reshape(x, newshape)
+
+
+def ravel(x):
+    return reshape(x, (-1,))
+
+
+def transpose(x, axes=None):
+    """Permute axes (reverse them by default)."""
+    x = _to_array(x)
+    n = get_aval(x).ndim
+    axes = tuple(reversed(range(n))) if axes is None else tuple(a % max(n, 1) for a in axes)
+    if sorted(axes) != list(range(n)):
+        raise FungradTypeError(f"transpose: axes {axes} are not a permutation of {n} axes")
+    return sh.transpose(x, axes)
+
+
+def swapaxes(x, axis1: int, axis2: int):
+    x = _to_array(x)
+    perm = list(range(get_aval(x).ndim))
+    a, b = _canonical_axes(axis1, len(perm))[0], _canonical_axes(axis2, len(perm))[0]
+    perm[a], perm[b] = perm[b], perm[a]
+    return sh.transpose(x, perm)
+
+
+def moveaxis(x, source, destination):
+    x = _to_array(x)
+    n = get_aval(x).ndim
+    src = [a % n for a in ((source,) if isinstance(source, int) else source)]
+    dst = [a % n for a in ((destination,) if isinstance(destination, int) else destination)]
+    perm = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        perm.insert(d, s)
+    return sh.transpose(x, perm)
+
+
+def squeeze(x, axis=None):
+    """Remove size-1 axes (all of them, or those in ``axis``, which must have size 1)."""
+    x = _to_array(x)
+    shp = get_aval(x).shape
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(shp) if d == 1)
+    else:
+        axes = _canonical_axes(axis, len(shp))
+        bad = [a for a in axes if shp[a] != 1]
+        if bad:
+            raise FungradTypeError(f"squeeze: axis {bad[0]} of shape {shp} does not have size 1")
+    return sh.squeeze(x, axes)
+
+
+def expand_dims(x, axis):
+    """Insert size-1 axes at ``axis`` (positions in the result; negative counts from the end)."""
+    x = _to_array(x)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    out_ndim = get_aval(x).ndim + len(axes)
+    return sh.expand_dims(x, tuple(sorted(a % out_ndim for a in axes)))
+
+
+def concatenate(arrays: Sequence, axis: int = 0):
+    """Join arrays along an existing axis (dtypes promoted).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.concatenate([fnp.ones(2), fnp.zeros(3)]).shape
+    (5,)
+    """
+    arrays = _promote(*arrays)
+    if axis is None:
+        arrays, axis = [ravel(a) for a in arrays], 0
+    ndim = get_aval(arrays[0]).ndim
+    if ndim == 0:
+        raise FungradTypeError("concatenate: zero-dimensional arrays cannot be concatenated")
+    axis = _canonical_axes(axis, ndim)[0]
+    shapes = [get_aval(a).shape for a in arrays]
+    for s in shapes:
+        if len(s) != ndim or s[:axis] + s[axis + 1 :] != shapes[0][:axis] + shapes[0][axis + 1 :]:
+            raise FungradTypeError(f"concatenate: shapes {shapes} differ outside axis {axis}")
+    return sh.concatenate(arrays, axis)
+
+
+def stack(arrays: Sequence, axis: int = 0):
+    """Join arrays of one shape along a new axis (dtypes promoted).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.stack([fnp.ones(3), fnp.zeros(3)], axis=1).shape
+    (3, 2)
+    """
+    return _stack(arrays, axis)
+
+
+def split(x, indices_or_sections, axis: int = 0):
+    """Split into equal sections (an int) or at the given indices."""
+    x = _to_array(x)
+    shp = get_aval(x).shape
+    axis = _canonical_axes(axis, len(shp))[0]
+    n = shp[axis]
+    if isinstance(indices_or_sections, int):
+        if n % indices_or_sections:
+            raise FungradTypeError(
+                f"split: axis of length {n} does not divide into {indices_or_sections} equal sections"
+            )
+        step = n // indices_or_sections
+        bounds = list(range(0, n + 1, step)) if step else [0] * (indices_or_sections + 1)
+    else:
+        bounds = [0, *[int(i) for i in indices_or_sections], n]
+    pieces = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        start = [0] * len(shp)
+        limit = list(shp)
+        start[axis], limit[axis] = min(lo, n), min(max(hi, lo), n)
+        pieces.append(sh.slice(x, start, limit))
+    return pieces
+
+
+def flip(x, axis=None):
+    x = _to_array(x)
+    return sh.rev(x, _canonical_axes(axis, get_aval(x).ndim))
