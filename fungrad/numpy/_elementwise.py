@@ -27,8 +27,11 @@ from fungrad.numpy._conversion import (
 )
 
 
-def _binary(prim_fn, name: str, doc_example: str = "", on_bool=None):
-    """A NumPy binary function; ``on_bool`` is the primitive used for boolean operands (add -> or)."""
+def _binary(prim_fn, name: str, example_result: str, on_bool=None):
+    """A NumPy binary function; ``on_bool`` is the primitive used for boolean operands (add -> or).
+
+    ``example_result`` is what the docstring example ``name([1.0, 2.0], 2.0)`` prints.
+    """
 
     def fn(x, y):
         x, y = _promote_broadcast(x, y)
@@ -37,43 +40,52 @@ def _binary(prim_fn, name: str, doc_example: str = "", on_bool=None):
         return prim_fn(x, y)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}`` with NumPy broadcasting and JAX's type promotion.{doc_example}"
+    fn.__doc__ = (
+        f"Elementwise ``{name}`` with NumPy broadcasting and JAX's type promotion.\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([1.0, 2.0]), 2.0).tolist()\n{example_result}\n"
+    )
     return fn
 
 
-def _unary_float(prim_fn, name: str):
-    """Unary math that needs a floating input (integers are promoted, as in jax.numpy)."""
+def _unary_float(prim_fn, name: str, example_arg: str, example_result: str):
+    """Unary math that needs a floating input (integers are promoted, as in jax.numpy).
+
+    The docstring example prints ``name(array(example_arg)).tolist()``: ``example_result``.
+    """
 
     def fn(x):
         return prim_fn(_to_inexact(x))
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}`` (integer inputs are promoted to floating point)."
+    fn.__doc__ = (
+        f"Elementwise ``{name}`` (integer inputs are promoted to floating point).\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array({example_arg})).tolist()\n{example_result}\n"
+    )
     return fn
 
 
 # ---- elementwise arithmetic ---------------------------------------------------------------------
 
-add = _binary(
-    ew.add,
-    "add",
-    on_bool=ew.or_p,
-    doc_example="\n\n>>> import fungrad.numpy as fnp\n>>> fnp.add(1.0, fnp.ones(2)).tolist()\n[2.0, 2.0]",
-)
-subtract = _binary(ew.sub, "subtract")
-multiply = _binary(ew.mul, "multiply", on_bool=ew.and_p)
-maximum = _binary(ew.maximum, "maximum", on_bool=ew.or_p)
-minimum = _binary(ew.minimum, "minimum", on_bool=ew.and_p)
-equal = _binary(ew.eq, "equal")
-not_equal = _binary(ew.ne, "not_equal")
-less = _binary(ew.lt, "less")
-less_equal = _binary(ew.le, "less_equal")
-greater = _binary(ew.gt, "greater")
-greater_equal = _binary(ew.ge, "greater_equal")
+add = _binary(ew.add, "add", "[3.0, 4.0]", on_bool=ew.or_p)
+subtract = _binary(ew.sub, "subtract", "[-1.0, 0.0]")
+multiply = _binary(ew.mul, "multiply", "[2.0, 4.0]", on_bool=ew.and_p)
+maximum = _binary(ew.maximum, "maximum", "[2.0, 2.0]", on_bool=ew.or_p)
+minimum = _binary(ew.minimum, "minimum", "[1.0, 2.0]", on_bool=ew.and_p)
+equal = _binary(ew.eq, "equal", "[False, True]")
+not_equal = _binary(ew.ne, "not_equal", "[True, False]")
+less = _binary(ew.lt, "less", "[True, False]")
+less_equal = _binary(ew.le, "less_equal", "[True, True]")
+greater = _binary(ew.gt, "greater", "[False, False]")
+greater_equal = _binary(ew.ge, "greater_equal", "[False, True]")
 
 
 def true_divide(x, y):
-    """Elementwise ``x / y``; integers are promoted to floating point, as in NumPy."""
+    """Elementwise ``x / y``; integers are promoted to floating point, as in NumPy.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.true_divide(fnp.array([1, 3]), 2).tolist()
+    [0.5, 1.5]
+    """
     x, y = _promote_broadcast(x, y)
     return ew.div(_to_inexact(x), _to_inexact(y))
 
@@ -82,7 +94,12 @@ divide = true_divide
 
 
 def floor_divide(x, y):
-    """Elementwise ``x // y`` rounding toward minus infinity."""
+    """Elementwise ``x // y`` rounding toward minus infinity.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.floor_divide(fnp.array([7, -7]), 2).tolist()
+    [3, -4]
+    """
     x, y = _promote_broadcast(x, y)
     if core.is_differentiable_dtype(get_aval(x).dtype):
         return ew.floor(ew.div(x, y))
@@ -94,7 +111,12 @@ def floor_divide(x, y):
 
 
 def remainder(x, y):
-    """Elementwise remainder with the sign of the divisor (NumPy's ``%``)."""
+    """Elementwise remainder with the sign of the divisor (NumPy's ``%``).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.remainder(fnp.array([7, -7]), 3).tolist()
+    [1, 2]
+    """
     x, y = _promote_broadcast(x, y)
     r = ew.rem(x, y)
     zero = ew.scalar_like(0, r)
@@ -162,14 +184,32 @@ def _pow_int_int(x, y):
 
 
 def negative(x):
+    """Elementwise ``-x``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.negative(fnp.array([1.0, -2.0])).tolist()
+    [-1.0, 2.0]
+    """
     return ew.neg(_to_array(x))
 
 
 def positive(x):
+    """Elementwise ``+x`` (``x`` as an array).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.positive(fnp.array([1.0, -2.0])).tolist()
+    [1.0, -2.0]
+    """
     return _to_array(x)
 
 
 def absolute(x):
+    """Elementwise absolute value (``abs``).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.absolute(fnp.array([-1.5, 2.0])).tolist()
+    [1.5, 2.0]
+    """
     return ew.abs(_to_array(x))
 
 
@@ -177,45 +217,71 @@ abs = absolute  # noqa: A001
 
 
 def sign(x):
+    """Elementwise sign: -1, 0 or 1 (its derivative is zero).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.sign(fnp.array([-3.0, 0.0, 2.0])).tolist()
+    [-1.0, 0.0, 1.0]
+    """
     return ew.sign(_to_array(x))
 
 
 def square(x):
+    """Elementwise ``x * x``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.square(fnp.array([-3, 2])).tolist()
+    [9, 4]
+    """
     return ew.integer_pow(_to_array(x), 2)
 
 
 def reciprocal(x):
+    """Elementwise ``1 / x`` (integers are promoted to floating point).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.reciprocal(fnp.array([2, 4])).tolist()
+    [0.5, 0.25]
+    """
     x = _to_inexact(x)
     return ew.div(ew.scalar_like(1, x), x)
 
 
-exp = _unary_float(ew.exp, "exp")
-log = _unary_float(ew.log, "log")
-log1p = _unary_float(ew.log1p, "log1p")
-expm1 = _unary_float(ew.expm1, "expm1")
-sin = _unary_float(ew.sin, "sin")
-cos = _unary_float(ew.cos, "cos")
-tan = _unary_float(ew.tan, "tan")
-tanh = _unary_float(ew.tanh, "tanh")
-sqrt = _unary_float(ew.sqrt, "sqrt")
+exp = _unary_float(ew.exp, "exp", "[0.0]", "[1.0]")
+log = _unary_float(ew.log, "log", "[1]", "[0.0]")
+log1p = _unary_float(ew.log1p, "log1p", "[0.0]", "[0.0]")
+expm1 = _unary_float(ew.expm1, "expm1", "[0.0]", "[0.0]")
+sin = _unary_float(ew.sin, "sin", "[0.0]", "[0.0]")
+cos = _unary_float(ew.cos, "cos", "[0.0]", "[1.0]")
+tan = _unary_float(ew.tan, "tan", "[0.0]", "[0.0]")
+tanh = _unary_float(ew.tanh, "tanh", "[0.0]", "[0.0]")
+sqrt = _unary_float(ew.sqrt, "sqrt", "[1, 4]", "[1.0, 2.0]")
 
 
-def _rounding(prim_fn, name):
+def _rounding(prim_fn, name, example_result: str):
     def fn(x):
         x = _to_array(x)
         return prim_fn(x) if core.is_differentiable_dtype(get_aval(x).dtype) else x
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}`` (integers are returned unchanged)."
+    fn.__doc__ = (
+        f"Elementwise ``{name}`` (integers are returned unchanged).\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([-1.5, 2.5])).tolist()\n{example_result}\n"
+    )
     return fn
 
 
-floor = _rounding(ew.floor, "floor")
-ceil = _rounding(ew.ceil, "ceil")
+floor = _rounding(ew.floor, "floor", "[-2.0, 2.0]")
+ceil = _rounding(ew.ceil, "ceil", "[-1.0, 3.0]")
 
 
 def round(x, decimals: int = 0):  # noqa: A001
-    """Round half to even, like ``numpy.round``."""
+    """Round half to even, like ``numpy.round``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.round(fnp.array([0.5, 1.5, 2.5])).tolist()
+    [0.0, 2.0, 2.0]
+    """
     x = _to_array(x)
     if not core.is_differentiable_dtype(get_aval(x).dtype):
         return x
@@ -229,38 +295,72 @@ around = round
 
 
 def logical_and(x, y):
+    """Elementwise logical AND (inputs are cast to bool).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.logical_and(fnp.array([True, True]), fnp.array([True, False])).tolist()
+    [True, False]
+    """
     x, y = _promote_broadcast(asarray(x, bool), asarray(y, bool))
     return ew.bind(ew.and_p, x, y)
 
 
 def logical_or(x, y):
+    """Elementwise logical OR (inputs are cast to bool).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.logical_or(fnp.array([0, 1]), 0).tolist()
+    [False, True]
+    """
     x, y = _promote_broadcast(asarray(x, bool), asarray(y, bool))
     return ew.bind(ew.or_p, x, y)
 
 
 def logical_not(x):
+    """Elementwise logical NOT (inputs are cast to bool).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.logical_not(fnp.array([0.0, 2.0])).tolist()
+    [True, False]
+    """
     return ew.bind(ew.not_p, asarray(x, bool))
 
 
-def _bitwise(prim, name):
+def _bitwise(prim, name, example_result: str):
     def fn(x, y):
         x, y = _promote_broadcast(x, y)
         return ew.bind(prim, x, y)
 
     fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (
+        f"Elementwise ``{name}`` of integers or booleans (broadcast, promoted).\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([12]), 10).tolist()\n{example_result}\n"
+    )
     return fn
 
 
-bitwise_and = _bitwise(ew.and_p, "bitwise_and")
-bitwise_or = _bitwise(ew.or_p, "bitwise_or")
-bitwise_xor = _bitwise(ew.xor_p, "bitwise_xor")
+bitwise_and = _bitwise(ew.and_p, "bitwise_and", "[8]")
+bitwise_or = _bitwise(ew.or_p, "bitwise_or", "[14]")
+bitwise_xor = _bitwise(ew.xor_p, "bitwise_xor", "[6]")
 
 
 def invert(x):
+    """Elementwise bitwise NOT (logical NOT for booleans).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.invert(fnp.array([True, False])).tolist()
+    [False, True]
+    """
     return ew.bind(ew.not_p, _to_array(x))
 
 
 def isfinite(x):
+    """Elementwise test for finite values (not inf, not NaN).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isfinite(fnp.array([1.0, fnp.inf, fnp.nan])).tolist()
+    [True, False, False]
+    """
     x = _to_array(x)
     if not core.is_differentiable_dtype(get_aval(x).dtype):
         return broadcast_to(_concrete(True), get_aval(x).shape)  # integers are always finite
@@ -285,7 +385,12 @@ def where(condition, x, y):
 
 
 def clip(x, a_min=None, a_max=None):
-    """Limit ``x`` to ``[a_min, a_max]`` (either bound may be None)."""
+    """Limit ``x`` to ``[a_min, a_max]`` (either bound may be None).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.clip(fnp.array([-2.0, 0.5, 3.0]), 0.0, 1.0).tolist()
+    [0.0, 0.5, 1.0]
+    """
     x = _to_array(x)
     if a_min is not None:
         x = maximum(x, a_min)

@@ -16,19 +16,42 @@ from fungrad.numpy._conversion import _canonical_axes, _promote, _stack, _to_arr
 
 
 def shape(x) -> tuple[int, ...]:
+    """The shape of ``x`` (a tuple of ints; works on tracers too).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.shape(fnp.ones((2, 3)))
+    (2, 3)
+    """
     return get_aval(x).shape
 
 
 def ndim(x) -> int:
+    """The number of axes of ``x``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.ndim(fnp.ones((2, 3)))
+    2
+    """
     return get_aval(x).ndim
 
 
 def size(x) -> int:
+    """The number of elements of ``x``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.size(fnp.ones((2, 3)))
+    6
+    """
     return get_aval(x).size
 
 
 def reshape(x, newshape, order: str = "C"):
-    """Give ``x`` a new shape with the same number of elements (one entry may be -1)."""
+    """Give ``x`` a new shape with the same number of elements (one entry may be -1).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.reshape(fnp.arange(6), (-1, 2)).shape
+    (3, 2)
+    """
     if order != "C":
         raise NotImplementedError("reshape: only order='C' is supported")
     x = _to_array(x)
@@ -47,11 +70,22 @@ def reshape(x, newshape, order: str = "C"):
 
 
 def ravel(x):
+    """``x`` flattened to one axis (row-major).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.ravel(fnp.array([[1, 2], [3, 4]])).tolist()
+    [1, 2, 3, 4]
+    """
     return reshape(x, (-1,))
 
 
 def transpose(x, axes=None):
-    """Permute axes (reverse them by default)."""
+    """Permute axes (reverse them by default).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.transpose(fnp.ones((2, 3, 4)), (1, 0, 2)).shape
+    (3, 2, 4)
+    """
     x = _to_array(x)
     n = get_aval(x).ndim
     axes = tuple(reversed(range(n))) if axes is None else tuple(a % max(n, 1) for a in axes)
@@ -61,6 +95,12 @@ def transpose(x, axes=None):
 
 
 def swapaxes(x, axis1: int, axis2: int):
+    """``x`` with axes ``axis1`` and ``axis2`` interchanged.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.swapaxes(fnp.ones((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    """
     x = _to_array(x)
     perm = list(range(get_aval(x).ndim))
     a, b = _canonical_axes(axis1, len(perm))[0], _canonical_axes(axis2, len(perm))[0]
@@ -69,6 +109,12 @@ def swapaxes(x, axis1: int, axis2: int):
 
 
 def moveaxis(x, source, destination):
+    """``x`` with the axes ``source`` moved to positions ``destination``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.moveaxis(fnp.ones((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
+    """
     x = _to_array(x)
     n = get_aval(x).ndim
     src = [a % n for a in ((source,) if isinstance(source, int) else source)]
@@ -80,7 +126,12 @@ def moveaxis(x, source, destination):
 
 
 def squeeze(x, axis=None):
-    """Remove size-1 axes (all of them, or those in ``axis``, which must have size 1)."""
+    """Remove size-1 axes (all of them, or those in ``axis``, which must have size 1).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.squeeze(fnp.ones((1, 3, 1))).shape
+    (3,)
+    """
     x = _to_array(x)
     shp = get_aval(x).shape
     if axis is None:
@@ -94,7 +145,12 @@ def squeeze(x, axis=None):
 
 
 def expand_dims(x, axis):
-    """Insert size-1 axes at ``axis`` (positions in the result; negative counts from the end)."""
+    """Insert size-1 axes at ``axis`` (positions in the result; negative counts from the end).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.expand_dims(fnp.ones(3), (0, -1)).shape
+    (1, 3, 1)
+    """
     x = _to_array(x)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     out_ndim = get_aval(x).ndim + len(axes)
@@ -133,7 +189,12 @@ def stack(arrays: Sequence, axis: int = 0):
 
 
 def split(x, indices_or_sections, axis: int = 0):
-    """Split into equal sections (an int) or at the given indices."""
+    """Split into equal sections (an int) or at the given indices.
+
+    >>> import fungrad.numpy as fnp
+    >>> [p.tolist() for p in fnp.split(fnp.arange(5), [2])]
+    [[0, 1], [2, 3, 4]]
+    """
     x = _to_array(x)
     shp = get_aval(x).shape
     axis = _canonical_axes(axis, len(shp))[0]
@@ -157,5 +218,11 @@ def split(x, indices_or_sections, axis: int = 0):
 
 
 def flip(x, axis=None):
+    """``x`` with the order of elements along ``axis`` (all axes by default) reversed.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.flip(fnp.array([[1, 2], [3, 4]]), axis=1).tolist()
+    [[2, 1], [4, 3]]
+    """
     x = _to_array(x)
     return sh.rev(x, _canonical_axes(axis, get_aval(x).ndim))

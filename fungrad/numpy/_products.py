@@ -13,7 +13,12 @@ from fungrad.numpy._manipulation import expand_dims, ravel, squeeze
 
 
 def dot(a, b):
-    """NumPy's ``dot``: contracts the last axis of ``a`` with the second-to-last (or only) axis of ``b``."""
+    """NumPy's ``dot``: contracts the last axis of ``a`` with the second-to-last (or only) axis of ``b``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.dot(fnp.array([[1.0, 2.0], [3.0, 4.0]]), fnp.array([1.0, 1.0])).tolist()
+    [3.0, 7.0]
+    """
     a, b = _promote(a, b)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:
@@ -60,16 +65,33 @@ def matmul(a, b):
 
 
 def outer(a, b):
-    """Outer product of the flattened inputs."""
+    """Outer product of the flattened inputs.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.outer(fnp.array([1.0, 2.0]), fnp.array([1.0, 10.0])).tolist()
+    [[1.0, 10.0], [2.0, 20.0]]
+    """
     a, b = ravel(a), ravel(b)
     return multiply(expand_dims(a, 1), expand_dims(b, 0))
 
 
 def vdot(a, b):
+    """Dot product of the flattened inputs.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.vdot(fnp.ones((2, 2)), fnp.ones((2, 2))))
+    4.0
+    """
     return dot(ravel(a), ravel(b))
 
 
 def inner(a, b):
+    """Inner product over the last axes of ``a`` and ``b``.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.inner(fnp.array([1.0, 2.0]), fnp.array([3.0, 4.0])))
+    11.0
+    """
     a, b = _promote(a, b)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:

@@ -48,7 +48,12 @@ def _strip_weak(x):
 
 
 def mean(x, axis=None, dtype=None, keepdims: bool = False):
-    """Arithmetic mean over ``axis``; integers average in floating point."""
+    """Arithmetic mean over ``axis``; integers average in floating point.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.mean(fnp.array([[1, 2], [3, 4]]), axis=0).tolist()
+    [2.0, 3.0]
+    """
     x = _to_inexact(x) if dtype is None else asarray(x, dtype)
     aval = get_aval(x)
     axes = _canonical_axes(axis, aval.ndim)
@@ -58,7 +63,12 @@ def mean(x, axis=None, dtype=None, keepdims: bool = False):
 
 
 def var(x, axis=None, dtype=None, ddof: int = 0, keepdims: bool = False):
-    """Variance over ``axis`` with ``ddof`` delta degrees of freedom."""
+    """Variance over ``axis`` with ``ddof`` delta degrees of freedom.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.var(fnp.array([1.0, 2.0, 3.0, 4.0]))), float(fnp.var(fnp.array([1.0, 3.0]), ddof=1))
+    (1.25, 2.0)
+    """
     x = _to_inexact(x) if dtype is None else asarray(x, dtype)
     aval = get_aval(x)
     axes = _canonical_axes(axis, aval.ndim)
@@ -69,11 +79,16 @@ def var(x, axis=None, dtype=None, ddof: int = 0, keepdims: bool = False):
 
 
 def std(x, axis=None, dtype=None, ddof: int = 0, keepdims: bool = False):
-    """Standard deviation over ``axis``."""
+    """Standard deviation over ``axis``.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.std(fnp.array([1.0, 3.0])))
+    1.0
+    """
     return sqrt(var(x, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims))
 
 
-def _extremum(reduce, name):
+def _extremum(reduce, name, example_result: str):
     def fn(x, axis=None, keepdims: bool = False):
         x = _to_array(x)
         axes = _canonical_axes(axis, get_aval(x).ndim)
@@ -82,16 +97,20 @@ def _extremum(reduce, name):
         return _keepdims(reduce(_strip_weak(x), axes), axes, keepdims)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"``{name}`` over ``axis``; the gradient is shared evenly among tied elements."
+    fn.__doc__ = (
+        f"``{name}`` over ``axis``; the gradient is shared evenly among tied elements.\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([[1.0, 4.0], [3.0, 2.0]]), axis=0).tolist()\n"
+        f"{example_result}\n"
+    )
     return fn
 
 
-max = _extremum(red.reduce_max, "max")  # noqa: A001
-min = _extremum(red.reduce_min, "min")  # noqa: A001
+max = _extremum(red.reduce_max, "max", "[3.0, 4.0]")  # noqa: A001
+min = _extremum(red.reduce_min, "min", "[1.0, 2.0]")  # noqa: A001
 amax, amin = max, min
 
 
-def _arg_extremum(prim_fn, name):
+def _arg_extremum(prim_fn, name, example_result: str):
     def fn(x, axis=None, keepdims: bool = False):
         x = _to_array(x)
         if axis is None:
@@ -101,9 +120,12 @@ def _arg_extremum(prim_fn, name):
         return _keepdims(out, (axis,), keepdims)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Index of the {name[3:]} along ``axis`` (of the flattened array if None)."
+    fn.__doc__ = (
+        f"Index of the {name[3:]} along ``axis`` (of the flattened array if None).\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> int(fnp.{name}(fnp.array([1.0, 4.0, 3.0])))\n{example_result}\n"
+    )
     return fn
 
 
-argmax = _arg_extremum(red.argmax, "argmax")
-argmin = _arg_extremum(red.argmin, "argmin")
+argmax = _arg_extremum(red.argmax, "argmax", "1")
+argmin = _arg_extremum(red.argmin, "argmin", "0")

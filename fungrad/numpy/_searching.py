@@ -80,12 +80,22 @@ def nonzero(a, *, size=None, fill_value=None):
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
-    """Indices of the non-zero elements of the flattened array."""
+    """Indices of the non-zero elements of the flattened array.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.flatnonzero(fnp.array([[0, 5], [7, 0]])).tolist()
+    [1, 2]
+    """
     return nonzero(ravel(a), size=size, fill_value=fill_value)[0]
 
 
 def argwhere(a, *, size=None, fill_value=None):
-    """``(count, ndim)`` indices of the non-zero elements (see :func:`nonzero` for ``size``)."""
+    """``(count, ndim)`` indices of the non-zero elements (see :func:`nonzero` for ``size``).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.argwhere(fnp.array([[0, 1], [1, 0]])).tolist()
+    [[0, 1], [1, 0]]
+    """
     a = _to_array(a)
     if get_aval(a).ndim == 0:
         a = expand_dims(a, 0)
@@ -94,7 +104,12 @@ def argwhere(a, *, size=None, fill_value=None):
 
 
 def count_nonzero(a, axis=None, keepdims: bool = False):
-    """The number of non-zero elements along ``axis``."""
+    """The number of non-zero elements along ``axis``.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.count_nonzero(fnp.array([[0, 1], [2, 3]]), axis=1).tolist()
+    [1, 2]
+    """
     return sum(not_equal(_to_array(a), 0), axis=axis, dtype=_default_int(), keepdims=keepdims)
 
 
@@ -144,26 +159,46 @@ def _nan_to(x, value):
 
 
 def nanprod(a, axis=None, dtype=None, keepdims: bool = False):
-    """``prod`` treating NaNs as 1."""
+    """``prod`` treating NaNs as 1.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.nanprod(fnp.array([2.0, fnp.nan, 3.0])))
+    6.0
+    """
     return ss.prod(_nan_to(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def nansum(a, axis=None, dtype=None, keepdims: bool = False):
-    """``sum`` treating NaNs as 0."""
+    """``sum`` treating NaNs as 0.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.nansum(fnp.array([1.0, fnp.nan, 2.0])))
+    3.0
+    """
     return sum(_nan_to(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def nancumsum(a, axis=None, dtype=None):
-    """``cumsum`` treating NaNs as 0."""
+    """``cumsum`` treating NaNs as 0.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nancumsum(fnp.array([1.0, fnp.nan, 2.0])).tolist()
+    [1.0, 1.0, 3.0]
+    """
     return ss.cumsum(_nan_to(a, 0), axis=axis, dtype=dtype)
 
 
 def nancumprod(a, axis=None, dtype=None):
-    """``cumprod`` treating NaNs as 1."""
+    """``cumprod`` treating NaNs as 1.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.nancumprod(fnp.array([2.0, fnp.nan, 3.0])).tolist()
+    [2.0, 2.0, 6.0]
+    """
     return ss.cumprod(_nan_to(a, 1), axis=axis, dtype=dtype)
 
 
-def _cumulative(fn, identity, name):
+def _cumulative(fn, identity, name, example_result: str):
     def cumulative(x, /, *, axis=None, dtype=None, include_initial: bool = False):
         x = _to_array(x)
         ndim = get_aval(x).ndim
@@ -182,9 +217,13 @@ def _cumulative(fn, identity, name):
         return out
 
     cumulative.__name__ = cumulative.__qualname__ = name
-    cumulative.__doc__ = f"Array API ``{name}``: like ``{fn.__name__}``, optionally starting with the identity."
+    cumulative.__doc__ = (
+        f"Array API ``{name}``: like ``{fn.__name__}``, optionally starting with the identity.\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([1, 2, 3]), include_initial=True).tolist()\n"
+        f"{example_result}\n"
+    )
     return cumulative
 
 
-cumulative_sum = _cumulative(ss.cumsum, 0, "cumulative_sum")
-cumulative_prod = _cumulative(ss.cumprod, 1, "cumulative_prod")
+cumulative_sum = _cumulative(ss.cumsum, 0, "cumulative_sum", "[0, 1, 3, 6]")
+cumulative_prod = _cumulative(ss.cumprod, 1, "cumulative_prod", "[1, 1, 2, 6]")

@@ -73,12 +73,22 @@ def _triangle(m, keep_mask):
 
 
 def tril(m, k: int = 0):
-    """``m`` with the elements above the ``k``-th diagonal of the last two axes zeroed."""
+    """``m`` with the elements above the ``k``-th diagonal of the last two axes zeroed.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.tril(fnp.ones((2, 2))).tolist()
+    [[1.0, 0.0], [1.0, 1.0]]
+    """
     return _triangle(m, lambda n, p: np.tri(n, p, k, dtype=bool))
 
 
 def triu(m, k: int = 0):
-    """``m`` with the elements below the ``k``-th diagonal of the last two axes zeroed."""
+    """``m`` with the elements below the ``k``-th diagonal of the last two axes zeroed.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.triu(fnp.ones((2, 2)), k=1).tolist()
+    [[0.0, 1.0], [0.0, 0.0]]
+    """
     return _triangle(m, lambda n, p: ~np.tri(n, p, k - 1, dtype=bool))
 
 
@@ -364,45 +374,80 @@ def diag(v, k: int = 0):
 
 
 def diagflat(v, k: int = 0):
-    """A 2-D array with the flattened ``v`` on its ``k``-th diagonal."""
+    """A 2-D array with the flattened ``v`` on its ``k``-th diagonal.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.diagflat(fnp.array([1.0, 2.0])).tolist()
+    [[1.0, 0.0], [0.0, 2.0]]
+    """
     return diag(ravel(v), k)
 
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype=None):
-    """Ones at and below the ``k``-th diagonal of an ``N x M`` array (a constant)."""
+    """Ones at and below the ``k``-th diagonal of an ``N x M`` array (a constant).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.tri(2, 3, dtype=fnp.int32).tolist()
+    [[1, 0, 0], [1, 1, 0]]
+    """
     import jax.numpy as jnp
 
     return jnp.tri(N, M, k, dtype=dtype)
 
 
 def tril_indices(n: int, k: int = 0, m: int | None = None):
-    """Row and column indices of the lower triangle (constants, as ``jax.numpy.tril_indices``)."""
+    """Row and column indices of the lower triangle (constants, as ``jax.numpy.tril_indices``).
+
+    >>> import fungrad.numpy as fnp
+    >>> [i.tolist() for i in fnp.tril_indices(2)]
+    [[0, 1, 1], [0, 0, 1]]
+    """
     import jax.numpy as jnp
 
     return jnp.tril_indices(n, k, m)
 
 
 def triu_indices(n: int, k: int = 0, m: int | None = None):
-    """Row and column indices of the upper triangle (constants)."""
+    """Row and column indices of the upper triangle (constants).
+
+    >>> import fungrad.numpy as fnp
+    >>> [i.tolist() for i in fnp.triu_indices(2)]
+    [[0, 0, 1], [0, 1, 1]]
+    """
     import jax.numpy as jnp
 
     return jnp.triu_indices(n, k, m)
 
 
 def diag_indices(n: int, ndim: int = 2):
-    """Indices of the main diagonal of an ``(n,) * ndim`` array (constants)."""
+    """Indices of the main diagonal of an ``(n,) * ndim`` array (constants).
+
+    >>> import fungrad.numpy as fnp
+    >>> [i.tolist() for i in fnp.diag_indices(3)]
+    [[0, 1, 2], [0, 1, 2]]
+    """
     import jax.numpy as jnp
 
     return jnp.diag_indices(n, ndim)
 
 
 def flipud(m):
-    """Reverse the first axis."""
+    """Reverse the first axis.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.flipud(fnp.array([[1, 2], [3, 4]])).tolist()
+    [[3, 4], [1, 2]]
+    """
     return flip(m, 0)
 
 
 def fliplr(m):
-    """Reverse the second axis."""
+    """Reverse the second axis.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.fliplr(fnp.array([[1, 2], [3, 4]])).tolist()
+    [[2, 1], [4, 3]]
+    """
     return flip(m, 1)
 
 

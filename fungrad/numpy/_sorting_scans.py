@@ -68,19 +68,23 @@ cumsum = _cumulative(scans.cumsum, "cumsum")
 cumprod = _cumulative(scans.cumprod, "cumprod")
 
 
-def _truth(reduce, name: str):
+def _truth(reduce, name: str, example_result: str):
     def fn(a, axis=None, keepdims: bool = False):
         a = asarray(_to_array(a), bool)
         axes = _canonical_axes(axis, get_aval(a).ndim)
         return _keepdims(reduce(a, axes), axes, keepdims)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Whether {'any' if name == 'any' else 'all'} elements along ``axis`` are true (no derivative)."
+    fn.__doc__ = (
+        f"Whether {name} elements along ``axis`` are true (no derivative).\n\n"
+        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([[True, False], [True, True]]), axis=1).tolist()\n"
+        f"{example_result}\n"
+    )
     return fn
 
 
-any = _truth(scans.reduce_or, "any")
-all = _truth(scans.reduce_and, "all")
+any = _truth(scans.reduce_or, "any", "[True, True]")
+all = _truth(scans.reduce_and, "all", "[False, True]")
 
 
 def _sort_axis(a, axis):
@@ -193,7 +197,12 @@ def quantile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False,
 
 
 def percentile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False, overwrite_input: bool = False):
-    """:func:`quantile` with ``q`` in percent."""
+    """:func:`quantile` with ``q`` in percent.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.percentile(fnp.array([1.0, 2.0, 3.0, 4.0, 5.0]), 25.0))
+    2.0
+    """
     q = ew.div(
         asarray(q, jax.dtypes.canonicalize_dtype(np.float64)),
         np.array(100.0, jax.dtypes.canonicalize_dtype(np.float64)),

@@ -14,14 +14,17 @@ from fungrad._src.primitives import special as sp
 from fungrad.numpy._conversion import _promote_broadcast, _to_inexact
 from fungrad.numpy._elementwise import _unary_float, maximum, minimum, where
 
-arcsin = _unary_float(sp.asin, "arcsin")
-arccos = _unary_float(sp.acos, "arccos")
-arctan = _unary_float(sp.atan, "arctan")
-sinh = _unary_float(sp.sinh, "sinh")
-cosh = _unary_float(sp.cosh, "cosh")
-arcsinh = _unary_float(sp.asinh, "arcsinh")
-arccosh = _unary_float(sp.acosh, "arccosh")
-arctanh = _unary_float(sp.atanh, "arctanh")
+arcsin = _unary_float(sp.asin, "arcsin", "[0.0]", "[0.0]")
+arccos = _unary_float(sp.acos, "arccos", "[1.0]", "[0.0]")
+arctan = _unary_float(sp.atan, "arctan", "[0.0]", "[0.0]")
+sinh = _unary_float(sp.sinh, "sinh", "[0.0]", "[0.0]")
+cosh = _unary_float(sp.cosh, "cosh", "[0.0]", "[1.0]")
+arcsinh = _unary_float(sp.asinh, "arcsinh", "[0.0]", "[0.0]")
+arccosh = _unary_float(sp.acosh, "arccosh", "[1.0]", "[0.0]")
+arctanh = _unary_float(sp.atanh, "arctanh", "[0.0]", "[0.0]")
+
+# Made by a factory in _elementwise, so doctest would not look for their examples here without this.
+__test__ = {f.__name__: f for f in (arcsin, arccos, arctan, sinh, cosh, arcsinh, arccosh, arctanh)}
 
 
 def arctan2(x1, x2):

@@ -106,12 +106,23 @@ def inv(a):
 
 
 def det(a):
-    """The determinant (its derivative is ``det(a) * inv(a).T``)."""
+    """The determinant (its derivative is ``det(a) * inv(a).T``).
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.linalg.det(fnp.array([[2.0, 1.0], [0.0, 3.0]])))
+    6.0
+    """
     return _la.det(_square("det", a))
 
 
 def slogdet(a) -> SlogdetResult:
-    """``(sign, log|det a|)``, stable for large or tiny determinants."""
+    """``(sign, log|det a|)``, stable for large or tiny determinants.
+
+    >>> import fungrad.numpy as fnp
+    >>> sign, logdet = fnp.linalg.slogdet(fnp.array([[-1.0, 0.0], [0.0, 1.0]]))
+    >>> float(sign), float(logdet)
+    (-1.0, 0.0)
+    """
     sign, logabsdet = _la.slogdet(_square("slogdet", a))
     return SlogdetResult(sign, logabsdet)
 
@@ -133,7 +144,12 @@ def eigh(a, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResul
 
 
 def eigvalsh(a, UPLO: str | None = None):  # noqa: N803
-    """Eigenvalues (ascending) of a symmetric matrix."""
+    """Eigenvalues (ascending) of a symmetric matrix.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.eigvalsh(fnp.array([[2.0, 0.0], [0.0, 1.0]])).tolist()
+    [1.0, 2.0]
+    """
     return eigh(a, UPLO).eigenvalues
 
 
@@ -154,7 +170,12 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool 
 
 
 def svdvals(a):
-    """Singular values, descending."""
+    """Singular values, descending.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.linalg.svdvals(fnp.array([[3.0, 0.0], [0.0, -4.0]])).tolist()
+    [4.0, 3.0]
+    """
     return svd(a, compute_uv=False)
 
 
