@@ -250,6 +250,9 @@ def backward_pass(ir: IR, consts: Sequence, cts_out: Sequence) -> list:
         ]
         rule = transpose_rules.get(eqn.primitive)
         if rule is None:
+            why = not_transposable.get(eqn.primitive)
+            if why is not None:
+                raise core.FungradTypeError(f"[vjp] at {eqn.source_info}: {why}")
             raise NotImplementedError(f"[vjp] transpose rule for primitive `{eqn.primitive.name}` is not implemented")
         info = eqn.source_info
         with core.source_override(info._replace(transposed_from=info) if info is not None else None):
@@ -287,6 +290,14 @@ def def_transpose(prim: core.Primitive, rule: Callable) -> None:
 def def_tangent_ops(*, add: Callable, zeros: Callable) -> None:
     """Register the operations AD needs from the primitive families (see ``_TangentOps``)."""
     tangent_ops.add, tangent_ops.zeros = add, zeros
+
+
+not_transposable: dict[core.Primitive, str] = {}
+
+
+def def_not_transposable(prim: core.Primitive, why: str) -> None:
+    """``prim`` cannot be transposed (reverse mode through it fails): ``why`` says what to do instead."""
+    not_transposable[prim] = why
 
 
 # ----------------------------------------------------------------------------------------------

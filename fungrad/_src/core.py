@@ -266,6 +266,15 @@ def def_lowering(prim: Primitive, rule: Callable) -> None:
     lowering_rules[prim] = rule
 
 
+impl_rules: dict[Primitive, Callable] = {}
+
+
+def def_impl(prim: Primitive, rule: Callable) -> None:
+    """Register how ``prim`` runs eagerly in Python (default: its lowering, compiled). For primitives
+    with host effects (checks, callbacks) whose eager form must raise or print directly."""
+    impl_rules[prim] = rule
+
+
 def def_abstract_eval(prim: Primitive, rule: Callable) -> None:
     """Register ``rule(*avals, **params) -> aval(s)`` (default: ``jax.eval_shape`` of the lowering)."""
     abstract_eval_rules[prim] = rule
@@ -366,6 +375,9 @@ class EvalTrace(Trace):
                 under_jax_trace = True
         if under_jax_trace:  # inside the user's jax.jit: emit the lax ops inline, not a nested jit per op
             return lowering_rules[prim](*args, **params)
+        impl = impl_rules.get(prim)
+        if impl is not None:
+            return impl(*args, **params)
         return eager_impl(prim, params)(*args)
 
 

@@ -190,6 +190,8 @@ def _sub_irs(params):
             yield value.ir
         elif isinstance(value, IR):
             yield value
+        elif isinstance(value, tuple):
+            yield from (v for v in value if isinstance(v, IR))
 
 
 effectful_primitives: set[core.Primitive] = set()
@@ -285,15 +287,17 @@ def rewrite(fn: Callable) -> Callable:
 
 
 @rewrite
-def dce_ir(ir: IR, used_outputs: tuple[bool, ...]):
+def dce_ir(ir: IR, used_outputs: tuple[bool, ...], keep_inputs: tuple[bool, ...] | None = None):
     """Keep only the used outputs and what they need; returns ``(ir, used_inputs)``.
 
-    Loop primitives iterate this to a fixed point over their carries.
+    Inputs neither needed nor marked in ``keep_inputs`` are dropped. Loop primitives iterate this to
+    a fixed point over their carries (a carry stays while its output or its input is used).
     """
     outvars = tuple(v for v, u in zip(ir.outvars, used_outputs) if u)
     live = {v for v in outvars if type(v) is Var}
     eqns = _dce_eqns(ir.eqns, live)
-    used_inputs = tuple(v in live for v in ir.invars)
+    keep = keep_inputs or (False,) * len(ir.invars)
+    used_inputs = tuple(v in live or k for v, k in zip(ir.invars, keep))
     new = IR(ir.constvars, tuple(v for v, u in zip(ir.invars, used_inputs) if u), eqns, outvars)
     return new, used_inputs
 
@@ -326,13 +330,13 @@ class _Names:
         return f"{self(v)}:{v.aval.str_short()}"
 
 
-pretty_print_param_rules: dict[core.Primitive, Any] = {}
-
-
-def _format_param(value, indent: int) -> str:
+def _format_param(value, indent: int, show_source: bool) -> str:
+    """A parameter's text; sub-IRs are printed indented under their equation, with their sources."""
     if isinstance(value, (ClosedIR, IR)):
         ir = value.ir if isinstance(value, ClosedIR) else value
-        return "\n" + _pp(ir, indent + 4, _Names())
+        return "\n" + _pp(ir, indent + 4, _Names(), show_source)
+    if isinstance(value, tuple) and value and all(isinstance(v, IR) for v in value):
+        return "(" + ",".join(_format_param(v, indent, show_source) for v in value) + ")"
     if isinstance(value, np.dtype) or isinstance(value, type):
         return np.dtype(value).name
     return str(value)
@@ -345,7 +349,7 @@ def _pp(ir: IR, indent: int, names: _Names, show_source: bool = False) -> str:
     lines = [f"{pad}{{ lambda {consts}{'; ' if consts else ''}{ins}. let"]
     for eqn in ir.eqns:
         outs = " ".join(names.binder(v) for v in eqn.outputs)
-        params = ", ".join(f"{k}={_format_param(v, indent + 4)}" for k, v in sorted(eqn.params.items()))
+        params = ", ".join(f"{k}={_format_param(v, indent + 4, show_source)}" for k, v in sorted(eqn.params.items()))
         params = f"[{params}]" if params else ""
         args = " ".join(names(a) for a in eqn.inputs)
         where = f"    # {eqn.source_info}" if show_source and eqn.source_info else ""

@@ -1,0 +1,97 @@
+"""The public surface: ``__all__``, docstrings with examples, no stray modules, JAX's lax signatures.
+
+Every public module declares ``__all__``; every name in it exists; every public callable has a
+docstring with a runnable ``>>>`` example (pytest's doctest runs them); ``dir(module)`` shows no module
+it merely imported (``jax``, ``np``, ...); and ``fungrad.lax`` mirrors ``jax.lax``: the same names,
+with the same positional parameters in the same order.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import jax.lax
+import pytest
+
+import fungrad
+import fungrad.scipy
+
+PUBLIC_MODULES = [
+    "fungrad.numpy",
+    "fungrad.numpy.linalg",
+    "fungrad.numpy.fft",
+    "fungrad.lax",
+    "fungrad.random",
+    "fungrad.nn",
+    "fungrad.testing",
+] + sorted(m.name for m in pkgutil.iter_modules(fungrad.scipy.__path__, "fungrad.scipy.") if not m.ispkg)
+
+# Public callables still without a ``>>>`` example, each with the owner who will add it. Empty is the goal.
+MISSING_EXAMPLES: dict[str, str] = {}
+
+# fungrad.lax functions whose positional parameters cannot match jax.lax's, and why.
+LAX_SIGNATURE_EXCEPTIONS: dict[str, str] = {}
+
+
+def _module(name):
+    return importlib.import_module(name)
+
+
+def _public_callables(module):
+    for name in module.__all__:
+        obj = getattr(module, name)
+        # dtype aliases (fnp.float32 is numpy's) and classes (NamedTuple results) are not functions.
+        if inspect.ismodule(obj) or inspect.isclass(obj) or not callable(obj):
+            continue
+        yield name, obj
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_names_exist(name):
+    module = _module(name)
+    assert hasattr(module, "__all__"), f"{name} has no __all__"
+    missing = [n for n in module.__all__ if not hasattr(module, n)]
+    assert not missing, f"{name}.__all__ names {missing}, which {name} does not define"
+    assert len(set(module.__all__)) == len(module.__all__), f"{name}.__all__ repeats names"
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_dir_shows_no_imported_modules(name):
+    module = _module(name)
+    stray = [
+        n
+        for n in dir(module)
+        if not n.startswith("_") and inspect.ismodule(getattr(module, n)) and n not in getattr(module, "__all__", ())
+    ]
+    assert not stray, f"dir({name}) shows modules it merely imports: {stray}; import them as _name or del them"
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_public_callables_have_examples(name):
+    module = _module(name)
+    lacking = [
+        f"{name}.{n}"
+        for n, obj in _public_callables(module)
+        if ">>>" not in (obj.__doc__ or "") and f"{name}.{n}" not in MISSING_EXAMPLES
+    ]
+    assert not lacking, f"public callables without a docstring example: {lacking}"
+
+
+def _positional(fn):
+    params = inspect.signature(fn).parameters.values()
+    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def test_lax_names_are_jax_lax_names():
+    import fungrad.lax as flax
+
+    extra = [n for n in flax.__all__ if not hasattr(jax.lax, n)]
+    assert not extra, f"fungrad.lax exports names jax.lax does not have: {extra}"
+
+
+@pytest.mark.parametrize("name", [n for n, _ in _public_callables(_module("fungrad.lax"))])
+def test_lax_signature_matches_jax(name):
+    if name in LAX_SIGNATURE_EXCEPTIONS:
+        pytest.skip(LAX_SIGNATURE_EXCEPTIONS[name])
+    ours, theirs = _positional(getattr(fungrad.lax, name)), _positional(getattr(jax.lax, name))
+    assert ours == theirs, f"fungrad.lax.{name}{tuple(ours)} != jax.lax.{name}{tuple(theirs)}"
