@@ -2,8 +2,9 @@
 
 Every primitive in ``core.all_primitives`` needs a lowering (eager execution and jit), a jvp rule
 (forward mode; non-differentiable primitives register ``defjvp_zero``) and a batching rule (vmap).
-Primitives that are linear in some operand also need a transpose rule (reverse mode): those built
-with ``ad.deflinear`` get one by construction; the others are declared in ``LINEAR`` below.
+Primitives that are linear in some operand declare it (``Primitive(..., linear=True)``; ``deflinear``
+and ``defbilinear`` set it) and need a transpose rule (reverse mode); conversely a transpose rule on
+a primitive not declared linear would silently give wrong gradients, so it is an error too.
 
 Gaps are allowed only in the allow-lists right below, one line each with the reason.
 """
@@ -30,18 +31,6 @@ MISSING_JVP: dict[str, str] = {}
 MISSING_BATCHING: dict[str, str] = {}
 MISSING_TRANSPOSE: dict[str, str] = {}
 
-# Primitives linear in at least one operand (so reverse mode transposes them). Those registered by
-# ``ad.deflinear`` are detected automatically; this set names the rest (bilinear, linear in only some
-# operands, higher-order). Names of primitives that do not exist (yet) are ignored.
-LINEAR = {
-    # core (issue 2)
-    "add", "sub", "neg", "mul", "div", "convert_element_type", "select_n", "reduce_sum",
-    "broadcast_in_dim", "reshape", "transpose", "squeeze", "expand_dims", "concatenate", "slice", "pad",
-    "rev", "dot_general",
-    # other families: linear in their data / update / right-hand-side operands
-    "cumsum", "reduce_window_sum", "conv_general_dilated", "gather", "scatter_add", "triangular_solve",
-    "jit",
-}  # fmt: skip
 # The core primitives of issue 2: these must exist (a rename or a lost registration fails here).
 CORE = {
     "add", "sub", "mul", "div", "neg", "max", "min", "pow", "integer_pow", "exp", "log", "log1p", "expm1",
@@ -87,7 +76,7 @@ def test_has_jvp_rule(prim):
     if prim.name in MISSING_JVP:
         pytest.xfail(MISSING_JVP[prim.name])
     assert callable(ad.jvp_rules.get(prim)), (
-        f"primitive `{prim.name}` has no jvp rule (ad.jvp_rules); non-differentiable primitives use defjvp_zero"
+        f"primitive `{prim.name}` has no jvp rule (ad.def_jvp); non-differentiable primitives use defjvp_zero"
     )
 
 
@@ -96,16 +85,11 @@ def test_has_batching_rule(prim):
     if prim.name in MISSING_BATCHING:
         pytest.xfail(MISSING_BATCHING[prim.name])
     assert callable(batching.batching_rules.get(prim)), (
-        f"primitive `{prim.name}` has no batching rule (batching.batching_rules)"
+        f"primitive `{prim.name}` has no batching rule (batching.def_batching)"
     )
 
 
-def _registered_by_deflinear(prim) -> bool:
-    rule = ad.jvp_rules.get(prim)
-    return rule is not None and rule.__qualname__.startswith("deflinear.")
-
-
-LINEAR_PRIMS = [p for p in PRIMITIVES if p.name in LINEAR or _registered_by_deflinear(p)]
+LINEAR_PRIMS = [p for p in PRIMITIVES if p.linear]
 
 
 @pytest.mark.parametrize("prim", LINEAR_PRIMS, ids=_ids(LINEAR_PRIMS))
@@ -113,18 +97,31 @@ def test_linear_primitive_has_transpose_rule(prim):
     if prim.name in MISSING_TRANSPOSE:
         pytest.xfail(MISSING_TRANSPOSE[prim.name])
     assert callable(ad.transpose_rules.get(prim)), (
-        f"primitive `{prim.name}` is linear but has no transpose rule (ad.transpose_rules): reverse mode fails"
+        f"primitive `{prim.name}` is declared linear but has no transpose rule (ad.def_transpose): reverse mode fails"
     )
 
 
-def test_known_linear_core_primitives_have_transposes():
+def test_primitives_with_transpose_rules_are_linear():
+    wrong = sorted(p.name for p in ad.transpose_rules if not p.linear)
+    assert not wrong, (
+        f"primitives with a transpose rule that are not declared linear: {wrong}; create them with "
+        "Primitive(..., linear=True)"
+    )
+
+
+def test_core_linear_primitives_are_declared_linear():
+    # A lost linear flag (and with it the transpose rule) on a core primitive fails here by name.
+    expected = {
+        "add", "sub", "neg", "mul", "div", "convert_element_type", "select_n", "reduce_sum",
+        "broadcast_in_dim", "reshape", "transpose", "squeeze", "expand_dims", "concatenate", "slice", "pad",
+        "rev", "dot_general",
+    }  # fmt: skip
     by_name = {p.name: p for p in PRIMITIVES}
-    missing = sorted(n for n in CORE & LINEAR if by_name[n] not in ad.transpose_rules)
-    assert not missing, f"linear core primitives without a transpose rule: {missing}"
+    missing = sorted(n for n in expected if not (by_name[n].linear and by_name[n] in ad.transpose_rules))
+    assert not missing, f"linear core primitives not declared linear or without a transpose rule: {missing}"
 
 
-def test_nonlinear_primitives_have_no_transpose_rule():
-    # A transpose rule on a non-linear primitive would silently give wrong gradients when reached.
+def test_nonlinear_primitives_are_not_linear():
     nonlinear = {"exp", "log", "sin", "cos", "tanh", "max", "min", "pow", "integer_pow", "sqrt", "abs", "logistic"}
-    wrong = sorted(p.name for p in PRIMITIVES if p.name in nonlinear and p in ad.transpose_rules)
-    assert not wrong, f"non-linear primitives with a transpose rule: {wrong}"
+    wrong = sorted(p.name for p in PRIMITIVES if p.name in nonlinear and (p.linear or p in ad.transpose_rules))
+    assert not wrong, f"non-linear primitives declared linear or with a transpose rule: {wrong}"

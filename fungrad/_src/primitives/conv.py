@@ -17,7 +17,6 @@ import numpy as np
 from jax import lax
 
 from fungrad._src import ad, batching
-from fungrad._src.batching import move_to
 from fungrad._src.core import FungradTypeError, Primitive, abstract_eval, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import shape as sh
@@ -180,26 +179,27 @@ def _merge_axis_into(x, src: int, dst: int):
     return sh.reshape(x, shape)
 
 
-def _lhs_transpose(
-    ct,
-    lhs,
-    rhs,
-    *,
-    window_strides,
-    padding,
-    lhs_dilation,
-    rhs_dilation,
-    dimension_numbers,
-    feature_group_count,
-    batch_group_count,
-    precision,
-    preferred_element_type,
-):
+def _spatial_sizes(lhs_shape, rhs_shape, ct_shape, params) -> list[tuple[int, int, int]]:
+    """Per spatial axis, what both transposes are built from: the lhs-dilated input size, the
+    rhs-dilated window size and the stride-dilated output (cotangent) size."""
+    lhs_spec, rhs_spec, out_spec = params["dimension_numbers"]
+    return [
+        (
+            _dilate(lhs_shape[lhs_spec[2 + i]], params["lhs_dilation"][i]),
+            _dilate(rhs_shape[rhs_spec[2 + i]], params["rhs_dilation"][i]),
+            _dilate(ct_shape[out_spec[2 + i]], params["window_strides"][i]),
+        )
+        for i in range(len(lhs_spec) - 2)
+    ]
+
+
+def _lhs_transpose(ct, lhs, rhs, **params):
     # d x[n, i, p] = sum_{o, y, k : y*s + k*r = p} g[n, o, y] w[o, i, k]: a "full" correlation of g
     # (dilated by the stride s) with the spatially reversed kernel, its in/out features swapped,
     # read only at the input's own (lhs-dilated) positions: strides and lhs dilation trade places.
-    lhs_spec, rhs_spec, out_spec = dimension_numbers
-    lhs_shape, rhs_shape, ct_shape = lhs.aval.shape, get_aval(rhs).shape, get_aval(ct).shape
+    lhs_spec, rhs_spec, out_spec = params["dimension_numbers"]
+    feature_group_count, batch_group_count = params["feature_group_count"], params["batch_group_count"]
+    sizes = _spatial_sizes(lhs.aval.shape, get_aval(rhs).shape, get_aval(ct).shape, params)
     groups = feature_group_count
     if feature_group_count > 1 or batch_group_count > 1:
         # Group g's output features must read group g's input features: fold the group index of the
@@ -207,76 +207,52 @@ def _lhs_transpose(
         groups = max(feature_group_count, batch_group_count)
         rhs = _merge_axis_into(_split_axis(rhs, rhs_spec[0], groups), rhs_spec[0], rhs_spec[1])
     pads = []
-    for i in range(len(lhs_spec) - 2):
-        in_size = _dilate(lhs_shape[lhs_spec[2 + i]], lhs_dilation[i])
-        window = _dilate(rhs_shape[rhs_spec[2 + i]], rhs_dilation[i])
-        out_size = _dilate(ct_shape[out_spec[2 + i]], window_strides[i])
-        before = window - padding[i][0] - 1
+    for (in_size, window, out_size), (lo, _) in zip(sizes, params["padding"]):
+        before = window - lo - 1
         pads.append((before, in_size + window - 1 - out_size - before))
     out = conv_general_dilated(
         ct,
         sh.rev(rhs, rhs_spec[2:]),
-        lhs_dilation,
+        params["lhs_dilation"],
         pads,
-        window_strides,
-        rhs_dilation,
+        params["window_strides"],
+        params["rhs_dilation"],
         (out_spec, _swap01(rhs_spec), lhs_spec),
         groups,
         1,
-        precision,
-        preferred_element_type,
+        params["precision"],
+        params["preferred_element_type"],
     )
     if batch_group_count > 1:
         # The batch groups came out as feature groups: move them back into the batch axis.
         out = _merge_axis_into(_split_axis(out, lhs_spec[1], batch_group_count), lhs_spec[1], lhs_spec[0])
-    return _convert(out, lhs.aval.dtype)
+    return ew.convert_element_type(out, lhs.aval.dtype)
 
 
-def _rhs_transpose(
-    ct,
-    lhs,
-    rhs,
-    *,
-    window_strides,
-    padding,
-    lhs_dilation,
-    rhs_dilation,
-    dimension_numbers,
-    feature_group_count,
-    batch_group_count,
-    precision,
-    preferred_element_type,
-):
+def _rhs_transpose(ct, lhs, rhs, **params):
     # d w[o, i, k] = sum_{n, y} x[n, i, y*s + k*r] g[n, o, y]: a convolution of x (batch and feature
     # swapped, so the sum runs over n) with g as the kernel (dilated by the stride s), evaluated with
     # stride r. Feature groups become batch groups of this convolution and vice versa.
-    lhs_spec, rhs_spec, out_spec = dimension_numbers
-    lhs_shape, rhs_shape, ct_shape = get_aval(lhs).shape, rhs.aval.shape, get_aval(ct).shape
-    pads = []
-    for i in range(len(lhs_spec) - 2):
-        in_size = _dilate(lhs_shape[lhs_spec[2 + i]], lhs_dilation[i])
-        window = _dilate(rhs_shape[rhs_spec[2 + i]], rhs_dilation[i])
-        out_size = _dilate(ct_shape[out_spec[2 + i]], window_strides[i])
-        lo = padding[i][0]
-        pads.append((lo, out_size - in_size + window - lo - 1))
+    lhs_spec, rhs_spec, out_spec = params["dimension_numbers"]
+    sizes = _spatial_sizes(get_aval(lhs).shape, rhs.aval.shape, get_aval(ct).shape, params)
+    pads = [
+        (lo, out_size - in_size + window - lo - 1)
+        for (in_size, window, out_size), (lo, _) in zip(sizes, params["padding"])
+    ]
     out = conv_general_dilated(
         lhs,
         ct,
-        rhs_dilation,
+        params["rhs_dilation"],
         pads,
-        lhs_dilation,
-        window_strides,
+        params["lhs_dilation"],
+        params["window_strides"],
         (_swap01(lhs_spec), _swap01(out_spec), _swap01(rhs_spec)),
-        batch_group_count,
-        feature_group_count,
-        precision,
-        preferred_element_type,
+        params["batch_group_count"],
+        params["feature_group_count"],
+        params["precision"],
+        params["preferred_element_type"],
     )
-    return _convert(out, rhs.aval.dtype)
-
-
-def _convert(x, dtype):
-    return ew.convert_element_type(x, dtype)
+    return ew.convert_element_type(out, rhs.aval.dtype)
 
 
 ad.defbilinear(conv_general_dilated_p, _lhs_transpose, _rhs_transpose)
@@ -306,8 +282,8 @@ def _conv_batch(args, dims, *, dimension_numbers, feature_group_count, batch_gro
     if dl is not None and dr is not None:
         # One convolution per example = V times more groups (the vmap index major in each axis):
         # feature groups split the input features, batch groups split the input batch.
-        rhs = _merge_axis_into(move_to(rhs, dr, 0, size), 0, rhs_spec[0])
-        lhs = move_to(lhs, dl, 0, size)
+        rhs = _merge_axis_into(sh.bdim_to_front(rhs, dr), 0, rhs_spec[0])
+        lhs = sh.bdim_to_front(lhs, dl)
         if batch_group_count > 1:
             out = conv(_merge_axis_into(lhs, 0, lhs_spec[0]), rhs, feature_group_count, batch_group_count * size)
         else:
@@ -315,7 +291,7 @@ def _conv_batch(args, dims, *, dimension_numbers, feature_group_count, batch_gro
         return _split_axis(out, out_spec[1], size), out_spec[1]
     if dl is not None:
         # Batched input only: the vmap axis joins the batch axis (inside each batch group).
-        lhs = move_to(lhs, dl, 0, size)
+        lhs = sh.bdim_to_front(lhs, dl)
         if batch_group_count > 1:
             lhs = _split_axis(lhs, lhs_spec[0] + 1, batch_group_count)  # (V, ..., B, N/B, ...)
             lhs = _merge_axis_into(lhs, 0, lhs_spec[0] + 1)
@@ -325,7 +301,7 @@ def _conv_batch(args, dims, *, dimension_numbers, feature_group_count, batch_gro
         out = conv(lhs, rhs, feature_group_count, batch_group_count)
         return _split_axis(out, out_spec[0], size), out_spec[0]
     # Batched kernel only: the vmap axis joins the output features (inside each group).
-    rhs = move_to(rhs, dr, 0, size)
+    rhs = sh.bdim_to_front(rhs, dr)
     groups = max(feature_group_count, batch_group_count)
     if groups > 1:
         rhs = _split_axis(rhs, rhs_spec[0] + 1, groups)  # (V, ..., G, O/G, ...)
@@ -346,4 +322,4 @@ def _unbatched_aval(x, d):
     return aval if d is None else aval.update_shape(aval.shape[:d] + aval.shape[d + 1 :])
 
 
-batching.batching_rules[conv_general_dilated_p] = _conv_batch
+batching.def_batching(conv_general_dilated_p, _conv_batch)

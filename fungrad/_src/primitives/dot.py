@@ -12,10 +12,9 @@ import numpy as np
 from jax import lax
 
 from fungrad._src import ad, batching
-from fungrad._src.batching import move_to
 from fungrad._src.core import Primitive, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
-from fungrad._src.primitives import shape
+from fungrad._src.primitives import layout
 
 dot_general_p = Primitive("dot_general")
 def_lowering(
@@ -56,7 +55,7 @@ def _transpose_operand(ct, other, operand_ndim, operand_dtype, dims, ct_free, ot
     other_rest = sorted(other_contract)
     contract_for = [own_contract[list(other_contract).index(a)] for a in other_rest]
     result_axes = [*own_batch, *own_free, *contract_for]
-    result = shape.transpose(result, np.argsort(result_axes))
+    result = layout.transpose(result, np.argsort(result_axes))
     return ew.convert_element_type(result, operand_dtype)
 
 
@@ -86,18 +85,18 @@ def _dot_general_batch(args, dims, *, dimension_numbers, preferred_element_type)
     shift = lambda axes: tuple(a + 1 for a in axes)  # noqa: E731
     if dx is not None and dy is not None:
         # Both batched: the vmap axis becomes a new leading batch dimension of the contraction.
-        x, y = move_to(x, dx, 0, 0), move_to(y, dy, 0, 0)
+        x, y = layout.bdim_to_front(x, dx), layout.bdim_to_front(y, dy)
         new = ((shift(lc), shift(rc)), ((0, *shift(lb)), (0, *shift(rb))))
         return dot_general(x, y, new, preferred_element_type), 0
     if dx is not None:
         # Only lhs batched: the vmap axis is lhs's first free axis, so it lands right after the batch axes.
-        x = move_to(x, dx, 0, 0)
+        x = layout.bdim_to_front(x, dx)
         new = ((shift(lc), rc), (shift(lb), rb))
         return dot_general(x, y, new, preferred_element_type), len(lb)
-    y = move_to(y, dy, 0, 0)
+    y = layout.bdim_to_front(y, dy)
     new = ((lc, shift(rc)), (lb, shift(rb)))
     nfx = len(_free(get_aval(x).ndim, lc, lb))
     return dot_general(x, y, new, preferred_element_type), len(lb) + nfx
 
 
-batching.batching_rules[dot_general_p] = _dot_general_batch
+batching.def_batching(dot_general_p, _dot_general_batch)

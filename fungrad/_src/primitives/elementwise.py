@@ -13,31 +13,72 @@ from __future__ import annotations
 import jax
 import numpy as np
 from jax import lax
-from jax._src.lax.lax import _convert_element_type as _lax_convert
 
 from fungrad._src import ad, batching, core
 from fungrad._src.ad import Zero, defjvp, defjvp_zero, deflinear, is_undefined
 from fungrad._src.core import Primitive, bind, def_lowering
+from fungrad._src.jax_compat import convert_element_type as _lax_convert
+from fungrad._src.primitives import layout
 
 
-def _unary(name: str, lowering, jvp=None) -> Primitive:
+def _unary(name: str, lowering, jvp=None, *, linear: bool = False) -> Primitive:
     """A one-operand elementwise primitive: lowering, optional jvp term, batching applies it as is."""
-    prim = Primitive(name)
+    prim = Primitive(name, linear=linear)
     def_lowering(prim, lowering)
     if jvp is not None:
         defjvp(prim, jvp)
-    batching.batching_rules[prim] = batching.vectorized_rule(prim)
+    batching.def_vectorized(prim)
     return prim
 
 
-def _nary(name: str, lowering, *jvps) -> Primitive:
+def _nary(name: str, lowering, *jvps, linear: bool = False) -> Primitive:
     """An n-ary elementwise primitive over equal shapes: batching aligns batch dims."""
-    prim = Primitive(name)
+    prim = Primitive(name, linear=linear)
     def_lowering(prim, lowering)
     if jvps:
         defjvp(prim, *jvps)
-    batching.batching_rules[prim] = batching.broadcasting_rule(prim)
+    batching.def_broadcasting(prim)
     return prim
+
+
+def _document(fn, name: str, operands: str, summary: str, example: str, result: str):
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"""{summary}
+
+    As ``jax.lax``: at this level operands have one dtype and one shape (a concrete scalar may stand
+    beside an array); ``fungrad.numpy`` broadcasts and promotes first.
+
+    Args:
+        {operands}
+
+    Returns:
+        The elementwise result.
+
+    >>> import fungrad.lax as flax
+    >>> {example}
+    {result}
+    """
+    return fn
+
+
+def _unary_function(prim: Primitive, name: str, summary: str, example: str, result: str):
+    """The user-facing function ``name(x)`` of a one-operand primitive, documented."""
+
+    def fn(x):
+        return bind(prim, x)
+
+    return _document(fn, name, "x: an array.", summary, example, result)
+
+
+def _binary_function(prim: Primitive, name: str, summary: str, example: str, result: str):
+    """The user-facing function ``name(x, y)`` of a two-operand primitive, documented."""
+
+    def fn(x, y):
+        return bind(prim, x, y)
+
+    return _document(
+        fn, name, "x, y: arrays of one dtype and shape (either may be a scalar).", summary, example, result
+    )
 
 
 _constants: dict = {}
@@ -59,9 +100,7 @@ def constant(value, aval: core.ShapedArray):
 
 def full_like_aval(value, aval: core.ShapedArray):
     """An array of ``value`` with ``aval``'s shape and dtype (built from a scalar, so it stages as one op)."""
-    from fungrad._src.primitives import shape  # shape imports this module at load time
-
-    return shape.broadcast_in_dim(constant(value, aval), aval.shape, ())
+    return layout.broadcast_in_dim(constant(value, aval), aval.shape, ())
 
 
 def scalar_like(value, x):
@@ -76,12 +115,10 @@ def scalar(value, x):
 
 def unbroadcast(ct, aval: core.ShapedArray):
     """Sum a cotangent down to a scalar operand's shape (operands may be scalars beside arrays)."""
-    from fungrad._src.primitives import reductions
-
     ct_shape = core.get_aval(ct).shape
     if ct_shape == aval.shape:
         return ct
-    return reductions.reduce_sum(ct, tuple(range(len(ct_shape))))
+    return layout.reduce_sum(ct, tuple(range(len(ct_shape))))
 
 
 # ---- linear arithmetic ---------------------------------------------------------------------------
@@ -91,16 +128,13 @@ sub_p = _nary("sub", lax.sub)
 neg_p = _unary("neg", lax.neg)
 
 
-def add(x, y):
-    return bind(add_p, x, y)
+add = _binary_function(add_p, "add", "``x + y`` elementwise.", "flax.add(1.0, 2.0).tolist()", "3.0")
 
 
-def sub(x, y):
-    return bind(sub_p, x, y)
+sub = _binary_function(sub_p, "sub", "``x - y`` elementwise.", "flax.sub(1.0, 2.0).tolist()", "-1.0")
 
 
-def neg(x):
-    return bind(neg_p, x)
+neg = _unary_function(neg_p, "neg", "``-x`` elementwise.", "flax.neg(2.0).tolist()", "-2.0")
 
 
 def _keep_linear(ct, operands):
@@ -140,21 +174,21 @@ def _sub_jvp(primals, tangents):
     return ans, neg(ty) if type(tx) is Zero else sub(tx, ty)
 
 
-ad.jvp_rules[add_p] = _add_jvp
-ad.jvp_rules[sub_p] = _sub_jvp
+ad.def_jvp(add_p, _add_jvp)
+ad.def_jvp(sub_p, _sub_jvp)
 
 # ---- bilinear and rational -----------------------------------------------------------------------
 
 mul_p = _nary("mul", lax.mul)
-div_p = _nary("div", lax.div)
+div_p = _nary("div", lax.div, linear=True)  # linear in its numerator
 
 
-def mul(x, y):
-    return bind(mul_p, x, y)
+mul = _binary_function(mul_p, "mul", "``x * y`` elementwise.", "flax.mul(2.0, 3.0).tolist()", "6.0")
 
 
-def div(x, y):
-    return bind(div_p, x, y)
+div = _binary_function(
+    div_p, "div", "``x / y`` elementwise (integers round towards zero, as C).", "flax.div(7.0, 2.0).tolist()", "3.5"
+)
 
 
 ad.defbilinear(
@@ -170,15 +204,16 @@ def _div_transpose(ct, x, y):
     return [None if type(ct) is Zero else unbroadcast(div(ct, y), x.aval), None]
 
 
-ad.transpose_rules[div_p] = _div_transpose
+ad.def_transpose(div_p, _div_transpose)
 
 # ---- rem: remainder with the sign of the dividend (C's fmod) ------------------------------------------
 
 rem_p = _nary("rem", lax.rem)
 
 
-def rem(x, y):
-    return bind(rem_p, x, y)
+rem = _binary_function(
+    rem_p, "rem", "Remainder with the sign of the dividend (C's ``fmod``).", "flax.rem(-7.0, 3.0).tolist()", "-1.0"
+)
 
 
 # rem(x, y) = x - y * trunc(x / y): d/dx = 1, d/dy = -trunc(x / y)
@@ -195,12 +230,22 @@ max_p = _nary("max", lax.max)
 min_p = _nary("min", lax.min)
 
 
-def maximum(x, y):
-    return bind(max_p, x, y)
+maximum = _binary_function(
+    max_p,
+    "maximum",
+    "Elementwise maximum; at ties the derivative is split evenly, as in JAX.",
+    "flax.max(1.0, 2.0).tolist()",
+    "2.0",
+)
 
 
-def minimum(x, y):
-    return bind(min_p, x, y)
+minimum = _binary_function(
+    min_p,
+    "minimum",
+    "Elementwise minimum; at ties the derivative is split evenly, as in JAX.",
+    "flax.min(1.0, 2.0).tolist()",
+    "1.0",
+)
 
 
 def _select_weight(pick, x, y):
@@ -229,8 +274,13 @@ pow_p = _nary("pow", lax.pow)
 integer_pow_p = _unary("integer_pow", lambda x, *, y: lax.integer_pow(x, y))
 
 
-def pow(x, y):  # noqa: A001 - mirrors lax.pow
-    return bind(pow_p, x, y)
+pow = _binary_function(  # noqa: A001 - mirrors lax.pow
+    pow_p,
+    "pow",
+    "``x ** y`` elementwise (its derivative in ``y`` is 0 where ``x == 0``, as in JAX).",
+    "flax.pow(2.0, 3.0).tolist()",
+    "8.0",
+)
 
 
 def integer_pow(x, y: int):
@@ -289,52 +339,52 @@ rsqrt_p = _unary("rsqrt", lax.rsqrt, lambda t, ans, x: mul(t, mul(scalar(-0.5, x
 abs_p = _unary("abs", lax.abs, lambda t, ans, x: select_n(ge(x, scalar(0, x)), neg(t), t))
 
 
-def exp(x):
-    return bind(exp_p, x)
+exp = _unary_function(exp_p, "exp", "``e ** x`` elementwise.", "flax.exp(0.0).tolist()", "1.0")
 
 
-def log(x):
-    return bind(log_p, x)
+log = _unary_function(log_p, "log", "Natural logarithm elementwise.", "flax.log(1.0).tolist()", "0.0")
 
 
-def log1p(x):
-    return bind(log1p_p, x)
+log1p = _unary_function(
+    log1p_p, "log1p", "``log(1 + x)``, accurate for small ``x``.", "flax.log1p(0.0).tolist()", "0.0"
+)
 
 
-def expm1(x):
-    return bind(expm1_p, x)
+expm1 = _unary_function(
+    expm1_p, "expm1", "``exp(x) - 1``, accurate for small ``x``.", "flax.expm1(0.0).tolist()", "0.0"
+)
 
 
-def sin(x):
-    return bind(sin_p, x)
+sin = _unary_function(sin_p, "sin", "Sine elementwise.", "flax.sin(0.0).tolist()", "0.0")
 
 
-def cos(x):
-    return bind(cos_p, x)
+cos = _unary_function(cos_p, "cos", "Cosine elementwise.", "flax.cos(0.0).tolist()", "1.0")
 
 
-def tan(x):
-    return bind(tan_p, x)
+tan = _unary_function(tan_p, "tan", "Tangent elementwise.", "flax.tan(0.0).tolist()", "0.0")
 
 
-def tanh(x):
-    return bind(tanh_p, x)
+tanh = _unary_function(tanh_p, "tanh", "Hyperbolic tangent elementwise.", "flax.tanh(0.0).tolist()", "0.0")
 
 
-def logistic(x):
-    return bind(logistic_p, x)
+logistic = _unary_function(
+    logistic_p,
+    "logistic",
+    "The logistic sigmoid ``1 / (1 + exp(-x))`` elementwise.",
+    "flax.logistic(0.0).tolist()",
+    "0.5",
+)
 
 
-def sqrt(x):
-    return bind(sqrt_p, x)
+sqrt = _unary_function(sqrt_p, "sqrt", "Square root elementwise.", "flax.sqrt(4.0).tolist()", "2.0")
 
 
-def rsqrt(x):
-    return bind(rsqrt_p, x)
+rsqrt = _unary_function(rsqrt_p, "rsqrt", "``1 / sqrt(x)`` elementwise.", "flax.rsqrt(4.0).tolist()", "0.5")
 
 
-def abs(x):  # noqa: A001 - mirrors lax.abs
-    return bind(abs_p, x)
+abs = _unary_function(  # noqa: A001 - mirrors lax.abs
+    abs_p, "abs", "Absolute value elementwise (derivative ``+1`` at 0, as in JAX).", "flax.abs(-2.0).tolist()", "2.0"
+)
 
 
 # ---- piecewise constant: derivative zero everywhere it exists ------------------------------------
@@ -347,16 +397,15 @@ for _p in (sign_p, floor_p, ceil_p, round_p):
     defjvp_zero(_p)
 
 
-def sign(x):
-    return bind(sign_p, x)
+sign = _unary_function(
+    sign_p, "sign", "-1, 0 or 1 by the sign of ``x`` (derivative 0).", "flax.sign(-2.0).tolist()", "-1.0"
+)
 
 
-def floor(x):
-    return bind(floor_p, x)
+floor = _unary_function(floor_p, "floor", "Round down elementwise (derivative 0).", "flax.floor(1.5).tolist()", "1.0")
 
 
-def ceil(x):
-    return bind(ceil_p, x)
+ceil = _unary_function(ceil_p, "ceil", "Round up elementwise (derivative 0).", "flax.ceil(1.5).tolist()", "2.0")
 
 
 def round(x, rounding_method: int = 1):  # noqa: A001 - 1 = ROUND_TO_NEAREST_EVEN, like jnp.round
@@ -379,33 +428,39 @@ for _p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p, and_p, or_p, xor_p, not_p):
     defjvp_zero(_p)
 
 
-def eq(x, y):
-    return bind(eq_p, x, y)
+eq = _binary_function(
+    eq_p, "eq", "``x == y`` elementwise (boolean result, no derivative).", "flax.eq(1.0, 1.0).tolist()", "True"
+)
 
 
-def ne(x, y):
-    return bind(ne_p, x, y)
+ne = _binary_function(
+    ne_p, "ne", "``x != y`` elementwise (boolean result, no derivative).", "flax.ne(1.0, 1.0).tolist()", "False"
+)
 
 
-def lt(x, y):
-    return bind(lt_p, x, y)
+lt = _binary_function(
+    lt_p, "lt", "``x < y`` elementwise (boolean result, no derivative).", "flax.lt(1.0, 2.0).tolist()", "True"
+)
 
 
-def le(x, y):
-    return bind(le_p, x, y)
+le = _binary_function(
+    le_p, "le", "``x <= y`` elementwise (boolean result, no derivative).", "flax.le(2.0, 1.0).tolist()", "False"
+)
 
 
-def gt(x, y):
-    return bind(gt_p, x, y)
+gt = _binary_function(
+    gt_p, "gt", "``x > y`` elementwise (boolean result, no derivative).", "flax.gt(2.0, 1.0).tolist()", "True"
+)
 
 
-def ge(x, y):
-    return bind(ge_p, x, y)
+ge = _binary_function(
+    ge_p, "ge", "``x >= y`` elementwise (boolean result, no derivative).", "flax.ge(1.0, 2.0).tolist()", "False"
+)
 
 
 # ---- select_n: pick among cases by an integer or boolean predicate -------------------------------
 
-select_n_p = _nary("select_n", lax.select_n)
+select_n_p = _nary("select_n", lax.select_n, linear=True)  # linear in the cases
 
 
 def select_n(which, *cases):
@@ -438,18 +493,15 @@ def _select_n_transpose(ct, which, *cases):
 def _select_n_batch(args, dims):
     # lax.select_n needs cases of one shape (only the predicate may be a scalar), so unlike other
     # n-ary ops an unbatched scalar case cannot stay a scalar: materialize every operand batched.
-    from fungrad._src.primitives import shape
-
-    size = next(core.get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
-    args = [batching.move_to(a, d, 0, size) for a, d in zip(args, dims)]
+    args = layout.all_to_front(args, dims)
     case_shape = max((core.get_aval(a).shape for a in args[1:]), key=len)
-    args = [a if core.get_aval(a).shape == case_shape else shape.broadcast_in_dim(a, case_shape, (0,)) for a in args]
+    args = [a if core.get_aval(a).shape == case_shape else layout.broadcast_in_dim(a, case_shape, (0,)) for a in args]
     return select_n(*args), 0
 
 
-ad.jvp_rules[select_n_p] = _select_n_jvp
-ad.transpose_rules[select_n_p] = _select_n_transpose
-batching.batching_rules[select_n_p] = _select_n_batch
+ad.def_jvp(select_n_p, _select_n_jvp)
+ad.def_transpose(select_n_p, _select_n_transpose)
+batching.def_batching(select_n_p, _select_n_batch)
 
 # ---- dtype conversion and stop_gradient ---------------------------------------------------------
 
@@ -458,6 +510,7 @@ batching.batching_rules[select_n_p] = _select_n_batch
 convert_element_type_p = _unary(
     "convert_element_type",
     lambda x, *, new_dtype, weak_type: _lax_convert(x, new_dtype, weak_type),
+    linear=True,
 )
 
 
@@ -483,8 +536,8 @@ def _convert_transpose(ct, x, *, new_dtype, weak_type):
     return [convert_element_type(ct, x.aval.dtype, x.aval.weak_type)]
 
 
-ad.jvp_rules[convert_element_type_p] = _convert_jvp
-ad.transpose_rules[convert_element_type_p] = _convert_transpose
+ad.def_jvp(convert_element_type_p, _convert_jvp)
+ad.def_transpose(convert_element_type_p, _convert_transpose)
 
 stop_gradient_p = _unary("stop_gradient", lambda x: x)
 defjvp_zero(stop_gradient_p)
@@ -497,5 +550,4 @@ def stop_gradient(x):
 
 # ---- what AD needs from this family -------------------------------------------------------------
 
-ad.tangent_ops.add = add
-ad.tangent_ops.zeros = lambda aval: full_like_aval(0, aval)
+ad.def_tangent_ops(add=add, zeros=lambda aval: full_like_aval(0, aval))

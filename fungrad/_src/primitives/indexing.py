@@ -28,12 +28,11 @@ from __future__ import annotations
 import numpy as np
 from jax import lax
 
-from fungrad._src import ad, batching
+from fungrad._src import ad, batching, core
 from fungrad._src.ad import Zero, is_undefined
-from fungrad._src.batching import move_to
 from fungrad._src.core import Primitive, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
-from fungrad._src.primitives import shape
+from fungrad._src.primitives import layout, shape
 
 GatherDimensionNumbers = lax.GatherDimensionNumbers
 ScatterDimensionNumbers = lax.ScatterDimensionNumbers
@@ -48,9 +47,22 @@ def _zero_tangent(x):
     return Zero(get_aval(x).to_tangent_aval())
 
 
+def _pair_batch_axes(d):
+    """Gather or scatter dimension numbers (the same five fields, in the same order) for operands
+    whose leading axis is a batch axis paired between operand and indices."""
+    window, collapsed, index_map, operand_batching, indices_batching = d
+    return type(d)(
+        _shift(window),
+        _shift(collapsed),
+        _shift(index_map),
+        (0, *_shift(operand_batching)),
+        (0, *_shift(indices_batching)),
+    )
+
+
 # ---- gather ----------------------------------------------------------------------------------------
 
-gather_p = Primitive("gather")
+gather_p = Primitive("gather", linear=True)  # linear in the operand
 def_lowering(
     gather_p,
     lambda x, idx, *, dimension_numbers, slice_sizes, mode, fill_value, indices_are_sorted, unique_indices: lax.gather(
@@ -109,10 +121,7 @@ def _gather_transpose(ct, x, idx, *, dimension_numbers, slice_sizes, mode, fill_
         raise NotImplementedError("[vjp] gather is not linear in its indices")
     if type(ct) is Zero:
         return [None, None]
-    d = dimension_numbers
-    dnums = ScatterDimensionNumbers(
-        d.offset_dims, d.collapsed_slice_dims, d.start_index_map, d.operand_batching_dims, d.start_indices_batching_dims
-    )
+    dnums = ScatterDimensionNumbers(*dimension_numbers)  # the same five fields, in the same order
     zeros = ew.full_like_aval(0, x.aval)
     return [bind(scatter_add_p, zeros, idx, ct, dimension_numbers=dnums, mode=mode, **flags), None]
 
@@ -122,7 +131,7 @@ def _gather_batch(args, dims, *, dimension_numbers, slice_sizes, **params):
     d = dimension_numbers
     if di is None:
         # Only the operand is batched: its batch axis becomes the first (offset) axis of every slice.
-        x = move_to(x, dx, 0, 0)
+        x = layout.bdim_to_front(x, dx)
         size = get_aval(x).shape[0]
         new = GatherDimensionNumbers(
             (0, *_shift(d.offset_dims)),
@@ -132,7 +141,7 @@ def _gather_batch(args, dims, *, dimension_numbers, slice_sizes, **params):
             d.start_indices_batching_dims,
         )
         return bind(gather_p, x, idx, dimension_numbers=new, slice_sizes=(size, *slice_sizes), **params), 0
-    idx = move_to(idx, di, 0, 0)
+    idx = layout.bdim_to_front(idx, di)
     if dx is None:
         # Only the indices are batched: one more batch axis of indices, which leads the output.
         new = GatherDimensionNumbers(
@@ -144,26 +153,20 @@ def _gather_batch(args, dims, *, dimension_numbers, slice_sizes, **params):
         )
         return bind(gather_p, x, idx, dimension_numbers=new, slice_sizes=slice_sizes, **params), 0
     # Both batched: pair the two batch axes as gather batching dimensions.
-    x = move_to(x, dx, 0, 0)
-    new = GatherDimensionNumbers(
-        _shift(d.offset_dims),
-        _shift(d.collapsed_slice_dims),
-        _shift(d.start_index_map),
-        (0, *_shift(d.operand_batching_dims)),
-        (0, *_shift(d.start_indices_batching_dims)),
-    )
+    x = layout.bdim_to_front(x, dx)
+    new = _pair_batch_axes(d)
     return bind(gather_p, x, idx, dimension_numbers=new, slice_sizes=(1, *slice_sizes), **params), 0
 
 
-ad.jvp_rules[gather_p] = _gather_jvp
-ad.transpose_rules[gather_p] = _gather_transpose
-batching.batching_rules[gather_p] = _gather_batch
+ad.def_jvp(gather_p, _gather_jvp)
+ad.def_transpose(gather_p, _gather_transpose)
+batching.def_batching(gather_p, _gather_batch)
 
 # ---- the scatter family ------------------------------------------------------------------------------
 
 
-def _scatter_primitive(name: str, lax_fn) -> Primitive:
-    prim = Primitive(name)
+def _scatter_primitive(name: str, lax_fn, linear: bool = False) -> Primitive:
+    prim = Primitive(name, linear=linear)
     def_lowering(
         prim,
         lambda x, idx, upd, *, dimension_numbers, mode, indices_are_sorted, unique_indices: lax_fn(
@@ -176,7 +179,7 @@ def _scatter_primitive(name: str, lax_fn) -> Primitive:
             unique_indices=unique_indices,
         ),
     )
-    batching.batching_rules[prim] = _scatter_batch(prim)
+    batching.def_batching(prim, _scatter_batch(prim))
     return prim
 
 
@@ -184,17 +187,8 @@ def _scatter_batch(prim):
     """Batching for scatters: every operand gets the batch axis first, paired as batching dims."""
 
     def rule(args, dims, *, dimension_numbers, **params):
-        size = next(get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
-        x, idx, upd = (move_to(a, d, 0, size) for a, d in zip(args, dims))
-        d = dimension_numbers
-        new = ScatterDimensionNumbers(
-            _shift(d.update_window_dims),
-            _shift(d.inserted_window_dims),
-            _shift(d.scatter_dims_to_operand_dims),
-            (0, *_shift(d.operand_batching_dims)),
-            (0, *_shift(d.scatter_indices_batching_dims)),
-        )
-        return bind(prim, x, idx, upd, dimension_numbers=new, **params), 0
+        x, idx, upd = layout.all_to_front(args, dims)
+        return bind(prim, x, idx, upd, dimension_numbers=_pair_batch_axes(dimension_numbers), **params), 0
 
     return rule
 
@@ -240,13 +234,7 @@ def _gather_like(ct_or_x, idx, upd_aval, *, dimension_numbers, mode, indices_are
         else:
             slice_sizes.append(upd_aval.shape[d.update_window_dims[pos]])
             pos += 1
-    dnums = GatherDimensionNumbers(
-        d.update_window_dims,
-        d.inserted_window_dims,
-        d.scatter_dims_to_operand_dims,
-        d.operand_batching_dims,
-        d.scatter_indices_batching_dims,
-    )
+    dnums = GatherDimensionNumbers(*d)  # the same five fields, in the same order
     return bind(
         gather_p,
         ct_or_x,
@@ -261,7 +249,7 @@ def _gather_like(ct_or_x, idx, upd_aval, *, dimension_numbers, mode, indices_are
 
 
 # scatter_add: linear in (operand, updates) jointly.
-scatter_add_p = _scatter_primitive("scatter_add", lax.scatter_add)
+scatter_add_p = _scatter_primitive("scatter_add", lax.scatter_add, linear=True)
 scatter_add = _scatter_wrapper(scatter_add_p)
 
 
@@ -284,8 +272,8 @@ def _scatter_add_transpose(ct, x, idx, upd, **params):
     return [ct if is_undefined(x) else None, None, ct_upd]
 
 
-ad.jvp_rules[scatter_add_p] = _scatter_add_jvp
-ad.transpose_rules[scatter_add_p] = _scatter_add_transpose
+ad.def_jvp(scatter_add_p, _scatter_add_jvp)
+ad.def_transpose(scatter_add_p, _scatter_add_transpose)
 
 # scatter (set): later updates overwrite earlier ones and the operand.
 scatter_p = _scatter_primitive("scatter", lax.scatter)
@@ -316,10 +304,10 @@ def _scatter_jvp(primals, tangents, **params):
     return ans, bind(scatter_add_p, tx, idx, tu, **params)
 
 
-ad.jvp_rules[scatter_p] = _scatter_jvp
+ad.def_jvp(scatter_p, _scatter_jvp)
 
 # scatter_mul: out[p] = x[p] * prod of the updates sent to p.
-scatter_mul_p = _scatter_primitive("scatter_mul", lax.scatter_mul)
+scatter_mul_p = _scatter_primitive("scatter_mul", lax.scatter_mul, linear=True)  # in the operand
 scatter_mul = _scatter_wrapper(scatter_mul_p)
 
 
@@ -351,8 +339,8 @@ def _scatter_mul_transpose(ct, x, idx, upd, **params):
     return [bind(scatter_mul_p, ct, idx, upd, **params), None, None]
 
 
-ad.jvp_rules[scatter_mul_p] = _scatter_mul_jvp
-ad.transpose_rules[scatter_mul_p] = _scatter_mul_transpose
+ad.def_jvp(scatter_mul_p, _scatter_mul_jvp)
+ad.def_transpose(scatter_mul_p, _scatter_mul_transpose)
 
 # scatter_min / scatter_max: the derivative is shared evenly among everything that ties for the
 # extremum at a position (operand element included), like reduce_max.
@@ -379,24 +367,25 @@ def _scatter_extremum_jvp(prim):
     return rule
 
 
-ad.jvp_rules[scatter_min_p] = _scatter_extremum_jvp(scatter_min_p)
-ad.jvp_rules[scatter_max_p] = _scatter_extremum_jvp(scatter_max_p)
+ad.def_jvp(scatter_min_p, _scatter_extremum_jvp(scatter_min_p))
+ad.def_jvp(scatter_max_p, _scatter_extremum_jvp(scatter_max_p))
 
 
 # ---- dynamic slices (composites: a single-window gather / scatter with clamped starts) ------------
 
 
 def _start_vector(start_indices, operand_shape):
-    """Stack the start indices; negative ones count from the end (JAX's allow_negative_indices)."""
-    from fungrad.numpy._lax_numpy import asarray, stack, where
-
+    """Stack the start indices (promoted to one integer dtype); negative ones count from the end
+    (JAX's allow_negative_indices)."""
     if not len(start_indices):
         return np.zeros((0,), np.int32)
+    dtype, _ = core.result_type(*(get_aval(s).strip_weak_type() for s in start_indices))
     starts = []
     for s, n in zip(start_indices, operand_shape):
-        s = asarray(s)
-        starts.append(where(ew.lt(s, ew.scalar(0, s)), ew.add(s, ew.scalar(n, s)), s))
-    return stack(starts)
+        s = ew.convert_element_type(s, dtype)
+        wrapped = ew.select_n(ew.lt(s, ew.scalar(0, s)), s, ew.add(s, ew.scalar(n, s)))
+        starts.append(layout.broadcast_in_dim(wrapped, (1,), ()))
+    return shape.concatenate(starts, 0)
 
 
 def dynamic_slice(operand, start_indices, slice_sizes):

@@ -16,7 +16,6 @@ from jax import numpy as jnp
 
 from fungrad._src import ad, batching
 from fungrad._src.ad import Zero, is_undefined
-from fungrad._src.batching import move_to
 from fungrad._src.core import FungradTypeError, Primitive, bind, def_lowering, get_aval
 from fungrad._src.primitives import dot
 from fungrad._src.primitives import elementwise as ew
@@ -74,8 +73,7 @@ def _batch_all(prim):
     """Batching for linalg primitives: every operand gets the vmap axis at 0; results have it at 0."""
 
     def rule(args, dims, **params):
-        size = next(get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
-        out = bind(prim, *[move_to(a, d, 0, size) for a, d in zip(args, dims)], **params)
+        out = bind(prim, *sh.all_to_front(args, dims), **params)
         return out, ([0] * len(out) if prim.multiple_results else 0)
 
     return rule
@@ -89,7 +87,7 @@ def _check_square(name, x):
 
 # ---- triangular_solve: op(a) x = b (left side) or x op(a) = b; linear in b -----------------------
 
-triangular_solve_p = Primitive("triangular_solve")
+triangular_solve_p = Primitive("triangular_solve", linear=True)  # linear in b
 def_lowering(
     triangular_solve_p,
     lambda a, b, **p: lax.linalg.triangular_solve(a, b, conjugate_a=False, **p),
@@ -128,13 +126,13 @@ def _triangular_solve_transpose(ct, a, b, *, transpose_a, **params):
     return [None, triangular_solve(a, ct, transpose_a=not transpose_a, **params)]
 
 
-ad.jvp_rules[triangular_solve_p] = _triangular_solve_jvp
-ad.transpose_rules[triangular_solve_p] = _triangular_solve_transpose
-batching.batching_rules[triangular_solve_p] = _batch_all(triangular_solve_p)
+ad.def_jvp(triangular_solve_p, _triangular_solve_jvp)
+ad.def_transpose(triangular_solve_p, _triangular_solve_transpose)
+batching.def_batching(triangular_solve_p, _batch_all(triangular_solve_p))
 
 # ---- solve: a x = b for general square a, b of shape (..., n, k); linear in b -------------------
 
-solve_p = Primitive("solve")
+solve_p = Primitive("solve", linear=True)  # linear in b
 def_lowering(solve_p, lambda a, b: jnp.linalg.solve(a, b))
 
 
@@ -159,9 +157,9 @@ def _solve_transpose(ct, a, b):
     return [None, None if type(ct) is Zero else solve(_T(a), ct)]
 
 
-ad.jvp_rules[solve_p] = _solve_jvp
-ad.transpose_rules[solve_p] = _solve_transpose
-batching.batching_rules[solve_p] = _batch_all(solve_p)
+ad.def_jvp(solve_p, _solve_jvp)
+ad.def_transpose(solve_p, _solve_transpose)
+batching.def_batching(solve_p, _batch_all(solve_p))
 
 # ---- det and slogdet: d log|det A| = tr(A^-1 dA) (Jacobi's formula; Giles 2008, sec. 2.2.4) ------
 
@@ -191,10 +189,10 @@ def _slogdet_jvp(primals, tangents):
     return [sign, logabsdet], [Zero(get_aval(sign)), _trace(solve(a, a_dot))]
 
 
-ad.jvp_rules[det_p] = _det_jvp
-ad.jvp_rules[slogdet_p] = _slogdet_jvp
-batching.batching_rules[det_p] = _batch_all(det_p)
-batching.batching_rules[slogdet_p] = _batch_all(slogdet_p)
+ad.def_jvp(det_p, _det_jvp)
+ad.def_jvp(slogdet_p, _slogdet_jvp)
+batching.def_batching(det_p, _batch_all(det_p))
+batching.def_batching(slogdet_p, _batch_all(slogdet_p))
 
 # ---- cholesky: A = L L^T ----------------------------------------------------------------------------
 
@@ -218,8 +216,8 @@ def _cholesky_jvp(primals, tangents):
     return L, _matmul(L, phi)
 
 
-ad.jvp_rules[cholesky_p] = _cholesky_jvp
-batching.batching_rules[cholesky_p] = _batch_all(cholesky_p)
+ad.def_jvp(cholesky_p, _cholesky_jvp)
+batching.def_batching(cholesky_p, _batch_all(cholesky_p))
 
 # ---- eigh: A = V diag(w) V^T, eigenvalues ascending ----------------------------------------------
 
@@ -248,8 +246,8 @@ def _eigh_jvp(primals, tangents):
     return [v, w], [_matmul(v, ew.mul(f, p)), _diag_part(p)]
 
 
-ad.jvp_rules[eigh_p] = _eigh_jvp
-batching.batching_rules[eigh_p] = _batch_all(eigh_p)
+ad.def_jvp(eigh_p, _eigh_jvp)
+batching.def_batching(eigh_p, _batch_all(eigh_p))
 
 # ---- svd: A = U diag(s) V^T (thin), s descending ---------------------------------------------------
 
@@ -304,8 +302,8 @@ def _svd_jvp(primals, tangents, *, full_matrices):
     return [s, u, vt], [ds, du, _T(dv)]
 
 
-ad.jvp_rules[svd_p] = _svd_jvp
-batching.batching_rules[svd_p] = _batch_all(svd_p)
+ad.def_jvp(svd_p, _svd_jvp)
+batching.def_batching(svd_p, _batch_all(svd_p))
 
 # ---- qr: A = Q R (reduced), m >= n for derivatives ----------------------------------------------------
 
@@ -334,5 +332,5 @@ def _qr_jvp(primals, tangents, *, full_matrices):
     return [q, r], [ew.add(_matmul(q, ew.sub(w, c)), da_rinv), _matmul(ew.sub(c, w), r)]
 
 
-ad.jvp_rules[qr_p] = _qr_jvp
-batching.batching_rules[qr_p] = _batch_all(qr_p)
+ad.def_jvp(qr_p, _qr_jvp)
+batching.def_batching(qr_p, _batch_all(qr_p))

@@ -19,9 +19,8 @@ from jax import lax
 
 from fungrad._src import batching
 from fungrad._src.ad import defjvp_zero
-from fungrad._src.batching import move_to
 from fungrad._src.core import Primitive, bind, def_lowering, get_aval
-from fungrad._src.primitives import shape as sh
+from fungrad._src.primitives import layout
 
 
 def _random_primitive(name: str, sample, multiple_results: bool = False) -> Primitive:
@@ -34,19 +33,19 @@ def _random_primitive(name: str, sample, multiple_results: bool = False) -> Prim
         return lax.map(lambda xs: sample(*xs, **params), args)
 
     def batch_rule(args, dims, *, batched: bool, **params):
-        size = next(get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
-        args = [move_to(a, d, 0, size) for a, d in zip(args, dims)]
+        args = layout.all_to_front(args, dims)
+        size = get_aval(args[0]).shape[0]
         if not batched:
             return bind(prim, *args, batched=True, **params), 0
         # Already per-key: fold the new axis into the existing leading one, then unfold the result.
         inner = get_aval(args[0]).shape[1]
-        flat = [sh.reshape(a, (size * inner, *get_aval(a).shape[2:])) for a in args]
+        flat = [layout.reshape(a, (size * inner, *get_aval(a).shape[2:])) for a in args]
         out = bind(prim, *flat, batched=True, **params)
-        return sh.reshape(out, (size, inner, *get_aval(out).shape[1:])), 0
+        return layout.reshape(out, (size, inner, *get_aval(out).shape[1:])), 0
 
     def_lowering(prim, lower)
     defjvp_zero(prim)
-    batching.batching_rules[prim] = batch_rule
+    batching.def_batching(prim, batch_rule)
     return prim
 
 

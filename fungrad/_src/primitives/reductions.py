@@ -1,4 +1,5 @@
-"""Reductions: reduce_sum, reduce_max, reduce_min, argmax, argmin."""
+"""Reductions: reduce_max, reduce_min, argmax, argmin (reduce_sum, being linear and the transpose of
+broadcast_in_dim, lives with it in :mod:`layout` and is re-exported here)."""
 
 from __future__ import annotations
 
@@ -6,46 +7,11 @@ import numpy as np
 from jax import lax
 
 from fungrad._src import batching
-from fungrad._src.ad import defjvp, defjvp_zero, deflinear
-from fungrad._src.batching import move_to
+from fungrad._src.ad import defjvp, defjvp_zero
 from fungrad._src.core import Primitive, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
-from fungrad._src.primitives import shape
-
-
-def _kept_dims(ndim: int, axes) -> tuple[int, ...]:
-    return tuple(d for d in range(ndim) if d not in axes)
-
-
-def _reduce_batch(prim):
-    """Batching for reductions over ``axes``: put the batch dim first and shift the axes past it."""
-
-    def rule(args, dims, *, axes, **params):
-        (x,), (d,) = args, dims
-        x = move_to(x, d, 0, 0)
-        return bind(prim, x, axes=tuple(a + 1 for a in axes), **params), 0
-
-    return rule
-
-
-# ---- reduce_sum ----------------------------------------------------------------------------------
-
-reduce_sum_p = Primitive("reduce_sum")
-def_lowering(reduce_sum_p, lambda x, *, axes: lax.reduce_sum(x, axes))
-
-
-def reduce_sum(x, axes):
-    axes = tuple(sorted(int(a) for a in axes))
-    return bind(reduce_sum_p, x, axes=axes) if axes else x
-
-
-def _reduce_sum_transpose(ct, x, *, axes):
-    in_shape = x.aval.shape
-    return [shape.broadcast_in_dim(ct, in_shape, _kept_dims(len(in_shape), axes))]
-
-
-deflinear(reduce_sum_p, _reduce_sum_transpose)
-batching.batching_rules[reduce_sum_p] = _reduce_batch(reduce_sum_p)
+from fungrad._src.primitives import layout
+from fungrad._src.primitives.layout import reduce_sum, reduce_sum_p  # noqa: F401  (re-exported)
 
 # ---- reduce_max, reduce_min: the derivative is shared evenly among tied extrema (as in JAX) ----
 
@@ -55,27 +21,27 @@ def_lowering(reduce_max_p, lambda x, *, axes: lax.reduce_max(x, axes))
 def_lowering(reduce_min_p, lambda x, *, axes: lax.reduce_min(x, axes))
 
 
-def reduce_max(x, axes):
-    axes = tuple(sorted(int(a) for a in axes))
-    return bind(reduce_max_p, x, axes=axes) if axes else x
-
-
-def reduce_min(x, axes):
-    axes = tuple(sorted(int(a) for a in axes))
-    return bind(reduce_min_p, x, axes=axes) if axes else x
+reduce_max = layout.reduction_function(
+    reduce_max_p, "reduce_max", "Maximum over ``axes``; tied maxima share the derivative evenly, as in JAX.",
+    "flax.reduce_max(np.array([[1.0, 3.0], [2.0, 0.0]]), (1,)).tolist()", "[3.0, 2.0]",
+)  # fmt: skip
+reduce_min = layout.reduction_function(
+    reduce_min_p, "reduce_min", "Minimum over ``axes``; tied minima share the derivative evenly, as in JAX.",
+    "flax.reduce_min(np.array([[1.0, 3.0], [2.0, 0.0]]), (1,)).tolist()", "[1.0, 0.0]",
+)  # fmt: skip
 
 
 def _extremum_jvp(t, ans, x, *, axes):
     x_shape = get_aval(x).shape
-    kept = _kept_dims(len(x_shape), axes)
-    at_extremum = ew.eq(x, shape.broadcast_in_dim(ans, x_shape, kept))
+    kept = tuple(d for d in range(len(x_shape)) if d not in axes)
+    at_extremum = ew.eq(x, layout.broadcast_in_dim(ans, x_shape, kept))
     weight = ew.convert_element_type(at_extremum, get_aval(t).dtype)
     return ew.div(reduce_sum(ew.mul(t, weight), axes), reduce_sum(weight, axes))
 
 
 for _p in (reduce_max_p, reduce_min_p):
     defjvp(_p, _extremum_jvp)
-    batching.batching_rules[_p] = _reduce_batch(_p)
+    batching.def_batching(_p, layout.shifted_axes_batch(_p, "axes"))
 
 # ---- argmax, argmin ----------------------------------------------------------------------------------
 
@@ -95,4 +61,9 @@ def argmin(x, axis: int, index_dtype=np.int32):
 
 for _p in (argmax_p, argmin_p):
     defjvp_zero(_p)
-    batching.batching_rules[_p] = _reduce_batch(_p)
+    batching.def_batching(_p, layout.shifted_axes_batch(_p, "axes"))
+
+
+# The reductions above are made by layout's factory, so doctest looks for their examples there;
+# name them here so that their examples run with this module's doctests.
+__test__ = {fn.__name__: fn for fn in (reduce_max, reduce_min)}

@@ -22,10 +22,9 @@ from jax import lax
 
 from fungrad._src import ad, batching
 from fungrad._src.ad import Zero, defjvp_zero, deflinear
-from fungrad._src.batching import move_to
 from fungrad._src.core import Primitive, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
-from fungrad._src.primitives import indexing, reductions, shape
+from fungrad._src.primitives import indexing, layout, shape
 
 
 def _zero_tangent(x):
@@ -37,9 +36,9 @@ def _axis_batch(prim, param: str = "axis"):
 
     def rule(args, dims, **params):
         (x,), (d,) = args, dims
-        x = move_to(x, d, 0, 0)
         params[param] = params[param] + 1
-        return bind(prim, x, **params), 0
+        out = bind(prim, layout.bdim_to_front(x, d), **params)
+        return out, ([0] * len(out) if prim.multiple_results else 0)
 
     return rule
 
@@ -116,7 +115,7 @@ def associative_scan(fn, elems, axis: int = 0, reverse: bool = False) -> list:
 def _cumulative(name: str, lax_fn) -> Primitive:
     prim = Primitive(name)
     def_lowering(prim, lambda x, *, axis, reverse: lax_fn(x, axis, reverse))
-    batching.batching_rules[prim] = _axis_batch(prim)
+    batching.def_batching(prim, _axis_batch(prim))
     return prim
 
 
@@ -159,7 +158,7 @@ def _scan_jvp(prim, combine):
         _, (t_out,) = ad.jvp_flat(scan, [x], [t])
         return ans, t_out
 
-    ad.jvp_rules[prim] = rule
+    ad.def_jvp(prim, rule)
 
 
 _scan_jvp(cumprod_p, ew.mul)
@@ -176,19 +175,18 @@ def_lowering(reduce_and_p, lambda x, *, axes: lax.reduce_and(x, axes))
 def_lowering(reduce_or_p, lambda x, *, axes: lax.reduce_or(x, axes))
 
 
-def reduce_prod(x, axes):
-    axes = tuple(sorted(int(a) for a in axes))
-    return bind(reduce_prod_p, x, axes=axes) if axes else x
-
-
-def reduce_and(x, axes):
-    axes = tuple(sorted(int(a) for a in axes))
-    return bind(reduce_and_p, x, axes=axes) if axes else x
-
-
-def reduce_or(x, axes):
-    axes = tuple(sorted(int(a) for a in axes))
-    return bind(reduce_or_p, x, axes=axes) if axes else x
+reduce_prod = layout.reduction_function(
+    reduce_prod_p, "reduce_prod", "Product over ``axes`` (exact derivatives at zeros).",
+    "flax.reduce_prod(np.array([[1.0, 3.0], [2.0, 0.0]]), (1,)).tolist()", "[3.0, 0.0]",
+)  # fmt: skip
+reduce_and = layout.reduction_function(
+    reduce_and_p, "reduce_and", "Logical (or bitwise) and over ``axes``.",
+    "flax.reduce_and(np.array([[True, False], [True, True]]), (1,)).tolist()", "[False, True]",
+)  # fmt: skip
+reduce_or = layout.reduction_function(
+    reduce_or_p, "reduce_or", "Logical (or bitwise) or over ``axes``.",
+    "flax.reduce_or(np.array([[True, False], [False, False]]), (1,)).tolist()", "[True, False]",
+)  # fmt: skip
 
 
 def _reduce_prod_jvp(primals, tangents, *, axes):
@@ -209,13 +207,13 @@ def _reduce_prod_jvp(primals, tangents, *, axes):
     one = ew.full_like_aval(1, get_aval(xs).update_shape((1, m)))
     before = shape.concatenate([one, _take(cumprod(xs, 0), 0, 0, n - 1)], 0)
     after = shape.concatenate([_take(cumprod(xs, 0, reverse=True), 0, 1), one], 0)
-    t_out = reductions.reduce_sum(ew.mul(ts, ew.mul(before, after)), (0,))
+    t_out = layout.reduce_sum(ew.mul(ts, ew.mul(before, after)), (0,))
     return ans, shape.reshape(t_out, ans_shape)
 
 
-ad.jvp_rules[reduce_prod_p] = _reduce_prod_jvp
+ad.def_jvp(reduce_prod_p, _reduce_prod_jvp)
 for _p in (reduce_prod_p, reduce_and_p, reduce_or_p):
-    batching.batching_rules[_p] = reductions._reduce_batch(_p)
+    batching.def_batching(_p, layout.shifted_axes_batch(_p, "axes"))
 defjvp_zero(reduce_and_p)
 defjvp_zero(reduce_or_p)
 
@@ -257,13 +255,11 @@ def _sort_jvp(primals, tangents, *, dimension, is_stable, num_keys):
 
 
 def _sort_batch(args, dims, *, dimension, **params):
-    size = next(get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
-    args = [move_to(a, d, 0, size) for a, d in zip(args, dims)]
-    return sort(args, dimension + 1, **params), [0] * len(args)
+    return sort(layout.all_to_front(args, dims), dimension + 1, **params), [0] * len(args)
 
 
-ad.jvp_rules[sort_p] = _sort_jvp
-batching.batching_rules[sort_p] = _sort_batch
+ad.def_jvp(sort_p, _sort_jvp)
+batching.def_batching(sort_p, _sort_batch)
 
 # ---- top_k -----------------------------------------------------------------------------------------------
 
@@ -290,13 +286,15 @@ def _top_k_jvp(primals, tangents, *, k, axis):
     return [values, idx], [t_out, _zero_tangent(idx)]
 
 
-ad.jvp_rules[top_k_p] = _top_k_jvp
-batching.batching_rules[top_k_p] = lambda args, dims, *, k, axis: (
-    top_k(move_to(args[0], dims[0], 0, 0), k, axis + 1),
-    [0, 0],
-)
+ad.def_jvp(top_k_p, _top_k_jvp)
+batching.def_batching(top_k_p, _axis_batch(top_k_p))
 
 
 def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
     """Sort ``keys`` along ``dimension`` and apply the same permutation to ``values``."""
     return tuple(sort([keys, values], dimension, is_stable=is_stable, num_keys=1))
+
+
+# The reductions above are made by layout's factory, so doctest looks for their examples there;
+# name them here so that their examples run with this module's doctests.
+__test__ = {fn.__name__: fn for fn in (reduce_prod, reduce_and, reduce_or)}

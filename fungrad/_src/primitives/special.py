@@ -35,16 +35,17 @@ erf_inv_p = _unary(
 )
 
 
-def erf(x):
-    return bind(erf_p, x)
+erf = ew._unary_function(erf_p, "erf", "The error function elementwise.", "flax.erf(0.0).tolist()", "0.0")
 
 
-def erfc(x):
-    return bind(erfc_p, x)
+erfc = ew._unary_function(
+    erfc_p, "erfc", "The complementary error function ``1 - erf(x)`` elementwise.", "flax.erfc(0.0).tolist()", "1.0"
+)
 
 
-def erf_inv(x):
-    return bind(erf_inv_p, x)
+erf_inv = ew._unary_function(
+    erf_inv_p, "erf_inv", "The inverse error function elementwise.", "flax.erf_inv(0.0).tolist()", "0.0"
+)
 
 
 # ---- log-gamma, digamma, polygamma -----------------------------------------------------------------
@@ -60,12 +61,16 @@ polygamma_p = _unary(
 )
 
 
-def lgamma(x):
-    return bind(lgamma_p, x)
+lgamma = ew._unary_function(lgamma_p, "lgamma", "``log |Gamma(x)|`` elementwise.", "round(float(flax.lgamma(3.0)), 4)", "0.6931")
 
 
-def digamma(x):
-    return bind(digamma_p, x)
+digamma = ew._unary_function(
+    digamma_p,
+    "digamma",
+    "The digamma function (derivative of ``lgamma``) elementwise.",
+    "round(float(flax.digamma(1.0)), 4)",
+    "-0.5772",
+)
 
 
 def polygamma(m: int, x):
@@ -87,44 +92,39 @@ acosh_p = _unary(
 atanh_p = _unary("atanh", lax.atanh, lambda t, ans, x: div(t, _one_minus_square(x)))
 
 
-def asin(x):
-    return bind(asin_p, x)
+asin = ew._unary_function(asin_p, "asin", "Arc sine elementwise.", "flax.asin(0.0).tolist()", "0.0")
 
 
-def acos(x):
-    return bind(acos_p, x)
+acos = ew._unary_function(acos_p, "acos", "Arc cosine elementwise.", "flax.acos(1.0).tolist()", "0.0")
 
 
-def atan(x):
-    return bind(atan_p, x)
+atan = ew._unary_function(atan_p, "atan", "Arc tangent elementwise.", "flax.atan(0.0).tolist()", "0.0")
 
 
-def sinh(x):
-    return bind(sinh_p, x)
+sinh = ew._unary_function(sinh_p, "sinh", "Hyperbolic sine elementwise.", "flax.sinh(0.0).tolist()", "0.0")
 
 
-def cosh(x):
-    return bind(cosh_p, x)
+cosh = ew._unary_function(cosh_p, "cosh", "Hyperbolic cosine elementwise.", "flax.cosh(0.0).tolist()", "1.0")
 
 
-def asinh(x):
-    return bind(asinh_p, x)
+asinh = ew._unary_function(asinh_p, "asinh", "Inverse hyperbolic sine elementwise.", "flax.asinh(0.0).tolist()", "0.0")
 
 
-def acosh(x):
-    return bind(acosh_p, x)
+acosh = ew._unary_function(
+    acosh_p, "acosh", "Inverse hyperbolic cosine elementwise.", "flax.acosh(1.0).tolist()", "0.0"
+)
 
 
-def atanh(x):
-    return bind(atanh_p, x)
+atanh = ew._unary_function(
+    atanh_p, "atanh", "Inverse hyperbolic tangent elementwise.", "flax.atanh(0.0).tolist()", "0.0"
+)
 
 
 # d 2^x = 2^x log 2
 exp2_p = _unary("exp2", lax.exp2, lambda t, ans, x: mul(t, mul(ans, scalar(np.log(2.0), ans))))
 
 
-def exp2(x):
-    return bind(exp2_p, x)
+exp2 = ew._unary_function(exp2_p, "exp2", "``2 ** x`` elementwise.", "flax.exp2(0.0).tolist()", "1.0")
 
 
 # ---- atan2 -------------------------------------------------------------------------------------------
@@ -143,8 +143,13 @@ atan2_p = _nary(
 )
 
 
-def atan2(x, y):
-    return bind(atan2_p, x, y)
+atan2 = ew._binary_function(
+    atan2_p,
+    "atan2",
+    "The angle of the point ``(y, x)``: ``atan(x / y)`` in the right quadrant.",
+    "flax.atan2(0.0, 1.0).tolist()",
+    "0.0",
+)
 
 
 # ---- regularized incomplete gamma P(a, x) ---------------------------------------------------------
@@ -172,10 +177,36 @@ igamma_grad_a_p = _nary(
 
 
 def igamma(a, x):
+    """The regularized lower incomplete gamma function ``P(a, x)``, elementwise.
+
+    Args:
+        a: the shape parameter (positive).
+        x: the upper limit of integration, of ``a``'s dtype and shape.
+
+    Returns:
+        ``P(a, x)``, in ``[0, 1]``.
+
+    >>> import fungrad.lax as flax
+    >>> round(float(flax.igamma(1.0, 1.0)), 4)
+    0.6321
+    """
     return bind(igamma_p, a, x)
 
 
 def igamma_grad_a(a, x):
+    """``d/da P(a, x)``, the derivative of :func:`igamma` in its shape parameter (lax's kernel).
+
+    Args:
+        a: the shape parameter (positive).
+        x: the upper limit of integration, of ``a``'s dtype and shape.
+
+    Returns:
+        The derivative, elementwise.
+
+    >>> from fungrad._src.primitives.special import igamma_grad_a
+    >>> round(float(igamma_grad_a(1.0, 1.0)), 4)
+    -0.4317
+    """
     return bind(igamma_grad_a_p, a, x)
 
 
@@ -185,5 +216,35 @@ shift_right_logical_p = _nary("shift_right_logical", lax.shift_right_logical)
 defjvp_zero(shift_right_logical_p)
 
 
-def shift_right_logical(x, y):
-    return bind(shift_right_logical_p, x, y)
+shift_right_logical = ew._binary_function(
+    shift_right_logical_p,
+    "shift_right_logical",
+    "Logical (zero-filling) right shift of integers.",
+    "flax.shift_right_logical(8, 2).tolist()",
+    "2",
+)
+
+
+# The wrappers above are made by elementwise's factories, so doctest looks for their examples there;
+# name them here so that their examples run with this module's doctests.
+__test__ = {
+    fn.__name__: fn
+    for fn in (
+        erf,
+        erfc,
+        erf_inv,
+        lgamma,
+        digamma,
+        asin,
+        acos,
+        atan,
+        sinh,
+        cosh,
+        asinh,
+        acosh,
+        atanh,
+        exp2,
+        atan2,
+        shift_right_logical,
+    )
+}

@@ -13,9 +13,9 @@ import itertools
 
 import numpy as np
 from jax import lax
+from jax import numpy as jnp
 
 from fungrad._src import ad, batching
-from fungrad._src.batching import move_to
 from fungrad._src.core import Primitive, bind, def_lowering, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import reductions as red
@@ -52,10 +52,9 @@ def _window_batch(prim):
 
     def rule(args, dims, *, window_dimensions, window_strides, padding, base_dilation, window_dilation):
         (x,), (d,) = args, dims
-        x = move_to(x, d, 0, 0)
         out = bind(
             prim,
-            x,
+            sh.bdim_to_front(x, d),
             window_dimensions=(1, *window_dimensions),
             window_strides=(1, *window_strides),
             padding=((0, 0), *padding),
@@ -105,7 +104,7 @@ def _reduce_window_sum_transpose(ct, x, *, window_dimensions, window_strides, pa
 
 
 ad.deflinear(reduce_window_sum_p, _reduce_window_sum_transpose)
-batching.batching_rules[reduce_window_sum_p] = _window_batch(reduce_window_sum_p)
+batching.def_batching(reduce_window_sum_p, _window_batch(reduce_window_sum_p))
 
 # ---- reduce_window_max, reduce_window_min -------------------------------------------------------------
 
@@ -180,8 +179,8 @@ def _chooser_jvp(prim, identity):
 
 
 for _p, _identity in ((reduce_window_max_p, _lowest), (reduce_window_min_p, _highest)):
-    ad.jvp_rules[_p] = _chooser_jvp(_p, _identity)
-    batching.batching_rules[_p] = _window_batch(_p)
+    ad.def_jvp(_p, _chooser_jvp(_p, _identity))
+    batching.def_batching(_p, _window_batch(_p))
 
 
 def reduce_window(
@@ -214,8 +213,8 @@ def reduce_window(
 
 
 def _monoids():
-    table = {lax.add: "sum", ew.add: "sum", lax.max: "max", ew.maximum: "max", lax.min: "min", ew.minimum: "min"}
-    import jax.numpy as jnp
-
-    table.update({jnp.add: "sum", jnp.maximum: "max", jnp.minimum: "min"})
-    return table
+    return {
+        lax.add: "sum", ew.add: "sum", jnp.add: "sum",
+        lax.max: "max", ew.maximum: "max", jnp.maximum: "max",
+        lax.min: "min", ew.minimum: "min", jnp.minimum: "min",
+    }  # fmt: skip
