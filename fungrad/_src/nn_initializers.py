@@ -47,17 +47,47 @@ def _shape(shape):
 
 
 def zeros(key, shape, dtype=None):
-    """All zeros (``key`` is ignored)."""
+    """An initializer: all zeros.
+
+    Args:
+        key: a ``fungrad.random`` key (ignored).
+        shape: the shape of the result.
+        dtype: its dtype (default: the default float type).
+
+    Returns:
+        An array of zeros.
+
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> fnn.initializers.zeros(fr.PRNGKey(0), (2,)).tolist()
+    [0.0, 0.0]
+    """
     return fnp.zeros(_shape(shape), _dtype(dtype))
 
 
 def ones(key, shape, dtype=None):
-    """All ones (``key`` is ignored)."""
+    """An initializer: all ones; the arguments are those of :func:`zeros`.
+
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> fnn.initializers.ones(fr.PRNGKey(0), (2,)).tolist()
+    [1.0, 1.0]
+    """
     return fnp.ones(_shape(shape), _dtype(dtype))
 
 
 def constant(value, dtype=None):
-    """Initializer filling with ``value``."""
+    """An initializer factory: fill with ``value``.
+
+    Args:
+        value: the fill value.
+        dtype: the dtype ``init`` uses when its call gives none.
+
+    Returns:
+        ``init(key, shape, dtype=dtype)``, filling an array of ``shape`` with ``value``.
+
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> fnn.initializers.constant(0.5)(fr.PRNGKey(0), (2,)).tolist()
+    [0.5, 0.5]
+    """
 
     def init(key, shape, dtype=dtype):
         return fnp.full(_shape(shape), value, _dtype(dtype))
@@ -65,34 +95,66 @@ def constant(value, dtype=None):
     return init
 
 
-def uniform(scale=1e-2, dtype=None):
-    """Uniform in ``[0, scale)``."""
+def _scaled(draw, scale, default_dtype):
+    """``init(key, shape, dtype)`` drawing with ``draw(key, shape, dtype)`` times ``scale``."""
 
-    def init(key, shape, dtype=dtype):
+    def init(key, shape, dtype=default_dtype):
         dtype = _dtype(dtype)
-        return random.uniform(key, _shape(shape), dtype) * fnp.asarray(scale, dtype)
+        return draw(key, _shape(shape), dtype) * fnp.asarray(scale, dtype)
 
     return init
+
+
+def uniform(scale=1e-2, dtype=None):
+    """An initializer factory: uniform in ``[0, scale)``.
+
+    Args:
+        scale: the upper bound.
+        dtype: the dtype ``init`` uses when its call gives none.
+
+    Returns:
+        ``init(key, shape, dtype=dtype)``, drawing from ``key``.
+
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> w = fnn.initializers.uniform(2.0)(fr.PRNGKey(0), (100,))
+    >>> bool((w >= 0).all() and (w < 2).all())
+    True
+    """
+
+    return _scaled(random.uniform, scale, dtype)
 
 
 def normal(stddev=1e-2, dtype=None):
-    """Normal with mean 0 and standard deviation ``stddev``."""
+    """An initializer factory: normal with mean 0 and standard deviation ``stddev``.
 
-    def init(key, shape, dtype=dtype):
-        dtype = _dtype(dtype)
-        return random.normal(key, _shape(shape), dtype) * fnp.asarray(stddev, dtype)
+    Args:
+        stddev: the standard deviation.
+        dtype: the default dtype (as for :func:`uniform`, which returns the same kind of ``init``).
 
-    return init
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> fnn.initializers.normal(1.0)(fr.PRNGKey(0), (2, 3)).shape
+    (2, 3)
+    """
+
+    return _scaled(random.normal, stddev, dtype)
 
 
 def truncated_normal(stddev=1e-2, dtype=None, lower=-2.0, upper=2.0):
-    """Normal truncated to ``[lower, upper]`` standard deviations, scaled by ``stddev``."""
+    """An initializer factory: normal truncated to ``[lower, upper]`` standard deviations, scaled by ``stddev``.
 
-    def init(key, shape, dtype=dtype):
-        dtype = _dtype(dtype)
-        return random.truncated_normal(key, lower, upper, _shape(shape), dtype) * fnp.asarray(stddev, dtype)
+    Args:
+        stddev: the scale.
+        dtype: the default dtype (as for :func:`uniform`, which returns the same kind of ``init``).
+        lower: lower truncation bound, in standard deviations.
+        upper: upper truncation bound, in standard deviations.
 
-    return init
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> w = fnn.initializers.truncated_normal(1.0)(fr.PRNGKey(0), (100,))
+    >>> bool((abs(w) <= 2).all())
+    True
+    """
+
+    return _scaled(lambda key, shape, dtype: random.truncated_normal(key, lower, upper, shape, dtype), stddev, dtype)
 
 
 def _axes(axis, ndim) -> tuple[int, ...]:
@@ -122,9 +184,28 @@ def variance_scaling(
     batch_axis: int | Sequence[int] = (),
     dtype=None,
 ):
-    """Samples with variance ``scale / n``, ``n`` the fan given by ``mode``
-    (``fan_in``, ``fan_out``, ``fan_avg``, ``fan_geo_avg``); ``distribution`` is ``truncated_normal``,
-    ``normal`` or ``uniform``."""
+    """An initializer factory: samples with variance ``scale / n``, ``n`` the fan given by ``mode``.
+
+    Args:
+        scale: the variance numerator.
+        mode: ``"fan_in"``, ``"fan_out"``, ``"fan_avg"`` or ``"fan_geo_avg"``.
+        distribution: ``"truncated_normal"``, ``"normal"`` or ``"uniform"``.
+        in_axis: the input axis or axes of the weight shape.
+        out_axis: the output axis or axes.
+        batch_axis: axes that are neither (excluded from the fans).
+        dtype: the default dtype of the arrays ``init`` makes.
+
+    Returns:
+        ``init(key, shape, dtype=dtype)``.
+
+    Raises:
+        ValueError: for an unknown ``mode`` or ``distribution``.
+
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> init = fnn.initializers.variance_scaling(2.0, "fan_in", "normal")
+    >>> init(fr.PRNGKey(0), (3, 4)).shape
+    (3, 4)
+    """
     if mode not in ("fan_in", "fan_out", "fan_avg", "fan_geo_avg"):
         raise ValueError(f"variance_scaling: invalid mode {mode!r}")
     if distribution not in ("truncated_normal", "normal", "uniform"):
@@ -150,35 +231,39 @@ def variance_scaling(
     return init
 
 
-def glorot_uniform(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
-    """Glorot & Bengio (2010): uniform with variance ``2 / (fan_in + fan_out)``."""
-    return variance_scaling(1.0, "fan_avg", "uniform", in_axis, out_axis, batch_axis, dtype)
+def _preset(name: str, scale: float, mode: str, distribution: str, what: str):
+    """A named :func:`variance_scaling` preset (``glorot_uniform`` and friends), documented."""
+
+    def factory(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
+        return variance_scaling(scale, mode, distribution, in_axis, out_axis, batch_axis, dtype)
+
+    factory.__name__ = factory.__qualname__ = name
+    factory.__doc__ = f"""An initializer factory: {what}.
+
+    ``variance_scaling({scale}, "{mode}", "{distribution}", ...)``.
+
+    Args:
+        in_axis, out_axis, batch_axis, dtype: as for :func:`variance_scaling`.
+
+    Returns:
+        ``init(key, shape, dtype=dtype)``, drawing from ``key``.
+
+    >>> import fungrad.nn as fnn, fungrad.random as fr
+    >>> fnn.initializers.{name}()(fr.PRNGKey(0), (3, 4)).shape
+    (3, 4)
+    """
+    return factory
 
 
-def glorot_normal(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
-    """Glorot & Bengio (2010): truncated normal with variance ``2 / (fan_in + fan_out)``."""
-    return variance_scaling(1.0, "fan_avg", "truncated_normal", in_axis, out_axis, batch_axis, dtype)
-
-
-def he_uniform(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
-    """He et al. (2015): uniform with variance ``2 / fan_in``."""
-    return variance_scaling(2.0, "fan_in", "uniform", in_axis, out_axis, batch_axis, dtype)
-
-
-def he_normal(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
-    """He et al. (2015): truncated normal with variance ``2 / fan_in``."""
-    return variance_scaling(2.0, "fan_in", "truncated_normal", in_axis, out_axis, batch_axis, dtype)
-
-
-def lecun_uniform(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
-    """LeCun: uniform with variance ``1 / fan_in``."""
-    return variance_scaling(1.0, "fan_in", "uniform", in_axis, out_axis, batch_axis, dtype)
-
-
-def lecun_normal(in_axis=-2, out_axis=-1, batch_axis=(), dtype=None):
-    """LeCun: truncated normal with variance ``1 / fan_in``."""
-    return variance_scaling(1.0, "fan_in", "truncated_normal", in_axis, out_axis, batch_axis, dtype)
-
-
+glorot_uniform = _preset(
+    "glorot_uniform", 1.0, "fan_avg", "uniform", "Glorot & Bengio (2010), variance 2 / (fan_in + fan_out)"
+)
+glorot_normal = _preset(
+    "glorot_normal", 1.0, "fan_avg", "truncated_normal", "Glorot & Bengio (2010), variance 2 / (fan_in + fan_out)"
+)
+he_uniform = _preset("he_uniform", 2.0, "fan_in", "uniform", "He et al. (2015), variance 2 / fan_in")
+he_normal = _preset("he_normal", 2.0, "fan_in", "truncated_normal", "He et al. (2015), variance 2 / fan_in")
+lecun_uniform = _preset("lecun_uniform", 1.0, "fan_in", "uniform", "LeCun, variance 1 / fan_in")
+lecun_normal = _preset("lecun_normal", 1.0, "fan_in", "truncated_normal", "LeCun, variance 1 / fan_in")
 xavier_uniform = glorot_uniform
 xavier_normal = glorot_normal
