@@ -384,3 +384,35 @@ from fungrad.numpy._complex import (  # noqa: E402
     isrealobj,
     real,
 )
+from fungrad.numpy._float_math import (  # noqa: E402
+    cbrt,
+    copysign,
+    deg2rad,
+    degrees,
+    fabs,
+    float_power,
+    fmax,
+    fmin,
+    fmod,
+    heaviside,
+    isinf,
+    isnan,
+    isneginf,
+    isposinf,
+    logaddexp,
+    logaddexp2,
+    logical_xor,
+    rad2deg,
+    radians,
+    rint,
+    signbit,
+    sinc,
+    trunc,
+)
+
+# issue-14 breadth modules (each module's own __all__ lists the same names)
+__all__ += [
+    *("cbrt", "copysign", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "heaviside"),
+    *("isinf", "isnan", "isneginf", "isposinf", "logaddexp", "logaddexp2", "logical_xor", "rad2deg", "radians"),
+    *("rint", "signbit", "sinc", "trunc"),
+]

@@ -2,7 +2,7 @@
 
 Every transform is differentiable in both modes (the primitive's transpose is the adjoint of each
 transform, see fungrad/_src/primitives/fft.py), batchable and jittable. Semantics follow
-``jax.numpy.fft``: ``n``/``s`` crop or zero-pad the input, ``axes`` pick the transformed axes (moved to
+``jax.numpy.fft.`: ``n``/``s`` crop or zero-pad the input, ``axes`` pick the transformed axes (moved to
 the end, where XLA transforms), ``norm`` is ``"backward"`` (default), ``"ortho"`` or ``"forward"``.
 
 >>> import fungrad, fungrad.numpy as fnp
@@ -16,19 +16,19 @@ the end, where XLA transforms), ``norm`` is ``"backward"`` (default), ``"ortho"`
 
 from __future__ import annotations
 
-import math
-import operator
+import math as _math
+import operator as _operator
 from collections.abc import Sequence
 
-import jax
-import numpy as np
+import jax as _jax
+import numpy as _np
 
-import fungrad.numpy as fnp
-from fungrad._src import core
-from fungrad._src.primitives import complex_parts as cx
-from fungrad._src.primitives import elementwise as ew
-from fungrad._src.primitives import fft as fft_prims
-from fungrad._src.primitives import shape as sh
+import fungrad.numpy as _fnp
+from fungrad._src import core as _core
+from fungrad._src.primitives import complex_parts as _cx
+from fungrad._src.primitives import elementwise as _ew
+from fungrad._src.primitives import fft as _fft_prims
+from fungrad._src.primitives import shape as _sh
 
 __all__ = [
     "fft",
@@ -54,34 +54,34 @@ __all__ = [
 _NORMS = (None, "backward", "ortho", "forward")
 
 
-def _default_float() -> np.dtype:
-    return jax.dtypes.canonicalize_dtype(np.float64)
+def _default_float() -> _np.dtype:
+    return _jax.dtypes.canonicalize_dtype(_np.float64)
 
 
 def _as_inexact(name: str, a, fft_type: str):
     """``a`` as the input dtype of ``fft_type``: real floats for rfft, complex for the others."""
-    a = fnp.asarray(a)
-    dtype = core.get_aval(a).dtype
-    if not np.issubdtype(dtype, np.inexact):
-        a = fnp.asarray(a, dtype=_default_float())
+    a = _fnp.asarray(a)
+    dtype = _core.get_aval(a).dtype
+    if not _np.issubdtype(dtype, _np.inexact):
+        a = _fnp.asarray(a, dtype=_default_float())
     if fft_type == "rfft":
-        if cx.is_complex(a):
+        if _cx.is_complex(a):
             raise TypeError(f"jax.numpy.fft.{name}: only real valued inputs are supported, got {dtype}")
         return a
-    return cx.to_complex(a)
+    return _cx.to_complex(a)
 
 
 def _resize(a, axis: int, size: int):
     """Crop or zero-pad ``a`` along ``axis`` to ``size`` (at the end, as NumPy)."""
-    shape = core.get_aval(a).shape
+    shape = _core.get_aval(a).shape
     if shape[axis] > size:
         limits = list(shape)
         limits[axis] = size
-        return sh.slice(a, (0,) * len(shape), tuple(limits))
+        return _sh.slice(a, (0,) * len(shape), tuple(limits))
     if shape[axis] < size:
         config = [(0, 0, 0)] * len(shape)
         config[axis] = (0, size - shape[axis], 0)
-        return sh.pad(a, ew.scalar(0, a), config)
+        return _sh.pad(a, _ew.scalar(0, a), config)
     return a
 
 
@@ -89,24 +89,24 @@ def _transform(a, fft_type: str, lengths: tuple[int, ...]):
     """The transform over the trailing ``len(lengths)`` axes; more than 3 split into 3-or-fewer steps,
     each separable (real steps outermost, as jnp does)."""
     if len(lengths) <= 3:
-        return fft_prims.fft(a, fft_type, lengths)
+        return _fft_prims.fft(a, fft_type, lengths)
     n = 2 if len(lengths) == 4 else 3
-    ndim = core.get_aval(a).ndim
+    ndim = _core.get_aval(a).ndim
     src = tuple(range(ndim - len(lengths), ndim - n))
     dst = tuple(range(ndim - len(lengths) + n, ndim))
     if fft_type in ("fft", "rfft"):
-        a = fft_prims.fft(a, fft_type, lengths[-n:])
-        return fnp.moveaxis(_transform(fnp.moveaxis(a, src, dst), "fft", lengths[:-n]), dst, src)
-    a = fnp.moveaxis(_transform(fnp.moveaxis(a, src, dst), "ifft", lengths[:-n]), dst, src)
-    return fft_prims.fft(a, fft_type, lengths[-n:])
+        a = _fft_prims.fft(a, fft_type, lengths[-n:])
+        return _fnp.moveaxis(_transform(_fnp.moveaxis(a, src, dst), "fft", lengths[:-n]), dst, src)
+    a = _fnp.moveaxis(_transform(_fnp.moveaxis(a, src, dst), "ifft", lengths[:-n]), dst, src)
+    return _fft_prims.fft(a, fft_type, lengths[-n:])
 
 
 def _norm_factor(name: str, lengths, norm):
     if norm not in _NORMS:
         raise ValueError(f'Invalid norm value {norm}; should be "backward", "ortho" or "forward".')
-    total = float(math.prod(lengths))
+    total = float(_math.prod(lengths))
     if norm == "ortho":
-        return math.sqrt(total) if name.startswith("i") else 1 / math.sqrt(total)
+        return _math.sqrt(total) if name.startswith("i") else 1 / _math.sqrt(total)
     if norm == "forward":
         return total if name.startswith("i") else 1 / total
     return None
@@ -114,9 +114,9 @@ def _norm_factor(name: str, lengths, norm):
 
 def _fft_core(name: str, fft_type: str, a, s, axes, norm):
     a = _as_inexact(name, a, fft_type)
-    ndim = core.get_aval(a).ndim
+    ndim = _core.get_aval(a).ndim
     if s is not None:
-        s = tuple(operator.index(n) for n in s)
+        s = tuple(_operator.index(n) for n in s)
         if any(n <= 0 for n in s):
             raise ValueError("Shape should be positive.")
         if axes is not None and len(s) != len(axes):
@@ -124,13 +124,13 @@ def _fft_core(name: str, fft_type: str, a, s, axes, norm):
     moved = axes is not None
     if axes is None:
         axes = tuple(range(ndim)) if s is None else tuple(range(ndim - len(s), ndim))
-    axes = tuple(operator.index(ax) % max(ndim, 1) for ax in axes)
+    axes = tuple(_operator.index(ax) % max(ndim, 1) for ax in axes)
     if len(axes) != len(set(axes)):
         raise ValueError(f"jax.numpy.fft.{name} does not support repeated axes. Got axes {axes}.")
     trailing = tuple(range(ndim - len(axes), ndim))
     if moved:
-        a = fnp.moveaxis(a, axes, trailing)
-    shape = core.get_aval(a).shape
+        a = _fnp.moveaxis(a, axes, trailing)
+    shape = _core.get_aval(a).shape
     if s is not None:
         in_s = list(s)
         if fft_type == "irfft":
@@ -145,14 +145,14 @@ def _fft_core(name: str, fft_type: str, a, s, axes, norm):
     out = _transform(a, fft_type, tuple(lengths)) if lengths else a
     factor = _norm_factor(name, lengths, norm)
     if factor is not None:
-        out = ew.mul(out, ew.scalar(factor, out))
+        out = _ew.mul(out, _ew.scalar(factor, out))
     if moved:
-        out = fnp.moveaxis(out, trailing, axes)
+        out = _fnp.moveaxis(out, trailing, axes)
     return out
 
 
 def _one_axis(axis):
-    if not isinstance(axis, (int, np.integer)):
+    if not isinstance(axis, (int, _np.integer)):
         raise ValueError(f"axis must be a single integer, got {axis!r}")
     return (int(axis),)
 
@@ -204,11 +204,11 @@ def hfft(a, n: int | None = None, axis: int = -1, norm: str | None = None):
     >>> [float(v) for v in fnp.fft.hfft(fnp.array([1.0, 3.0, 5.0, 7.0]))]
     [24.0, -8.0, 0.0, -2.0, 0.0, -8.0]
     """
-    conj_a = cx.conj(_as_inexact("hfft", a, "irfft"))
+    conj_a = _cx.conj(_as_inexact("hfft", a, "irfft"))
     (ax,) = _one_axis(axis)
-    nn = (core.get_aval(conj_a).shape[ax] - 1) * 2 if n is None else n
+    nn = (_core.get_aval(conj_a).shape[ax] - 1) * 2 if n is None else n
     out = _fft_core("hfft", "irfft", conj_a, None if n is None else [n], (ax,), norm)
-    return ew.mul(out, ew.scalar(nn, out))
+    return _ew.mul(out, _ew.scalar(nn, out))
 
 
 def ihfft(a, n: int | None = None, axis: int = -1, norm: str | None = None):
@@ -219,10 +219,10 @@ def ihfft(a, n: int | None = None, axis: int = -1, norm: str | None = None):
     [(1+0j), 0j, 0j]
     """
     (ax,) = _one_axis(axis)
-    a = fnp.asarray(a)
-    nn = core.get_aval(a).shape[ax] if n is None else n
-    out = cx.conj(_fft_core("ihfft", "rfft", a, None if n is None else [n], (ax,), norm))
-    return ew.mul(out, ew.scalar(1 / nn, out))
+    a = _fnp.asarray(a)
+    nn = _core.get_aval(a).shape[ax] if n is None else n
+    out = _cx.conj(_fft_core("ihfft", "rfft", a, None if n is None else [n], (ax,), norm))
+    return _ew.mul(out, _ew.scalar(1 / nn, out))
 
 
 def fftn(a, s: Sequence[int] | None = None, axes: Sequence[int] | None = None, norm: str | None = None):
@@ -315,8 +315,8 @@ def fftfreq(n: int, d=1.0, *, dtype=None):
     if isinstance(n, (list, tuple)) or isinstance(d, (list, tuple)):
         raise ValueError(f"fftfreq takes an int n and a scalar d, got n={n!r}, d={d!r}")
     dtype = _default_float() if dtype is None else dtype
-    k = (np.arange(n) + n // 2) % n - n // 2
-    return fnp.divide(fnp.asarray(k, dtype=dtype), fnp.asarray(d * n, dtype=dtype))
+    k = (_np.arange(n) + n // 2) % n - n // 2
+    return _fnp.divide(_fnp.asarray(k, dtype=dtype), _fnp.asarray(d * n, dtype=dtype))
 
 
 def rfftfreq(n: int, d=1.0, *, dtype=None):
@@ -329,17 +329,17 @@ def rfftfreq(n: int, d=1.0, *, dtype=None):
     if isinstance(n, (list, tuple)) or isinstance(d, (list, tuple)):
         raise ValueError(f"rfftfreq takes an int n and a scalar d, got n={n!r}, d={d!r}")
     dtype = _default_float() if dtype is None else dtype
-    return fnp.divide(fnp.asarray(np.arange(n // 2 + 1), dtype=dtype), fnp.asarray(d * n, dtype=dtype))
+    return _fnp.divide(_fnp.asarray(_np.arange(n // 2 + 1), dtype=dtype), _fnp.asarray(d * n, dtype=dtype))
 
 
 def _shift(x, axes, sign: int):
-    x = fnp.asarray(x)
-    shape = core.get_aval(x).shape
+    x = _fnp.asarray(x)
+    shape = _core.get_aval(x).shape
     if axes is None:
         axes = tuple(range(len(shape)))
-    elif isinstance(axes, (int, np.integer)):
+    elif isinstance(axes, (int, _np.integer)):
         axes = (int(axes),)
-    return fnp.roll(x, [sign * (shape[ax] // 2) for ax in axes], tuple(axes))
+    return _fnp.roll(x, [sign * (shape[ax] // 2) for ax in axes], tuple(axes))
 
 
 def fftshift(x, axes: int | Sequence[int] | None = None):

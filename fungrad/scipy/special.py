@@ -13,9 +13,9 @@ no NaN leaks into the gradient.
 
 from __future__ import annotations
 
-import numpy as np
+import numpy as _np
 
-import fungrad.numpy as fnp
+import fungrad.numpy as _fnp
 from fungrad._src.primitives import bessel as _bessel
 from fungrad._src.primitives import elementwise as _ew
 from fungrad._src.primitives import special as _sp
@@ -48,7 +48,7 @@ __all__ = [
     "xlogy",
 ]
 
-_SQRT_HALF = float(np.sqrt(0.5))
+_SQRT_HALF = float(_np.sqrt(0.5))
 
 
 def erf(x):
@@ -130,7 +130,7 @@ def gammaincc(a, x):
     0.367879
     """
     p = gammainc(a, x)
-    return fnp.subtract(fnp.ones_like(p), p)
+    return _fnp.subtract(_fnp.ones_like(p), p)
 
 
 expit = sigmoid
@@ -144,7 +144,7 @@ def logit(p):
     1.098612
     """
     p = _to_inexact(p)
-    return fnp.log(fnp.divide(p, fnp.subtract(1, p)))
+    return _fnp.log(_fnp.divide(p, _fnp.subtract(1, p)))
 
 
 def ndtr(x):
@@ -155,7 +155,7 @@ def ndtr(x):
     0.5
     """
     x = _to_inexact(x)
-    return fnp.multiply(0.5, erfc(fnp.multiply(-_SQRT_HALF, x)))
+    return _fnp.multiply(0.5, erfc(_fnp.multiply(-_SQRT_HALF, x)))
 
 
 def ndtri(p):
@@ -166,19 +166,19 @@ def ndtri(p):
     1.96
     """
     p = _to_inexact(p)
-    return fnp.multiply(float(np.sqrt(2.0)), erfinv(fnp.subtract(fnp.multiply(2, p), 1)))
+    return _fnp.multiply(float(_np.sqrt(2.0)), erfinv(_fnp.subtract(_fnp.multiply(2, p), 1)))
 
 
 def _log_ndtr_lower(x):
     # Asymptotic series for x << 0 (Abramowitz & Stegun 26.2.12, as in JAX and SciPy):
     # log ndtr(x) = -x^2/2 - log(-x) - log(2 pi)/2 + log(1 + sum_n (-1)^n (2n-1)!! / x^(2n))
-    x2 = fnp.multiply(x, x)
-    series, term = fnp.ones_like(x), fnp.ones_like(x)
+    x2 = _fnp.multiply(x, x)
+    series, term = _fnp.ones_like(x), _fnp.ones_like(x)
     for n in range(1, 4):
-        term = fnp.multiply(term, fnp.divide(-(2 * n - 1), x2))
-        series = fnp.add(series, term)
-    head = fnp.subtract(fnp.multiply(-0.5, x2), fnp.log(fnp.negative(x)))
-    return fnp.add(fnp.subtract(head, 0.5 * float(np.log(2 * np.pi))), fnp.log(series))
+        term = _fnp.multiply(term, _fnp.divide(-(2 * n - 1), x2))
+        series = _fnp.add(series, term)
+    head = _fnp.subtract(_fnp.multiply(-0.5, x2), _fnp.log(_fnp.negative(x)))
+    return _fnp.add(_fnp.subtract(head, 0.5 * float(_np.log(2 * _np.pi))), _fnp.log(series))
 
 
 def log_ndtr(x):
@@ -190,14 +190,14 @@ def log_ndtr(x):
     -0.693147
     """
     x = _to_inexact(x)
-    lower_edge = -20.0 if fnp.result_type(x) == np.float64 else -10.0
-    upper, lower = fnp.greater(x, 8.0), fnp.less(x, lower_edge)
+    lower_edge = -20.0 if _fnp.result_type(x) == _np.float64 else -10.0
+    upper, lower = _fnp.greater(x, 8.0), _fnp.less(x, lower_edge)
     # each branch sees only inputs inside its own segment, so no untaken branch poisons the gradient
-    mid_x = fnp.clip(x, lower_edge, 8.0)
-    up_x = fnp.where(upper, x, 8.0)
-    low_x = fnp.where(lower, x, lower_edge)
-    mid = fnp.log(ndtr(mid_x))
-    return fnp.where(upper, fnp.negative(ndtr(fnp.negative(up_x))), fnp.where(lower, _log_ndtr_lower(low_x), mid))
+    mid_x = _fnp.clip(x, lower_edge, 8.0)
+    up_x = _fnp.where(upper, x, 8.0)
+    low_x = _fnp.where(lower, x, lower_edge)
+    mid = _fnp.log(ndtr(mid_x))
+    return _fnp.where(upper, _fnp.negative(ndtr(_fnp.negative(up_x))), _fnp.where(lower, _log_ndtr_lower(low_x), mid))
 
 
 def xlogy(x, y):
@@ -208,9 +208,9 @@ def xlogy(x, y):
     (0.0, 2.197225)
     """
     x, y = _promote_broadcast(_to_inexact(x), _to_inexact(y))
-    zero = fnp.equal(x, 0)
-    safe_y = fnp.where(zero, fnp.ones_like(y), y)
-    return fnp.where(zero, fnp.zeros_like(x), fnp.multiply(x, fnp.log(safe_y)))
+    zero = _fnp.equal(x, 0)
+    safe_y = _fnp.where(zero, _fnp.ones_like(y), y)
+    return _fnp.where(zero, _fnp.zeros_like(x), _fnp.multiply(x, _fnp.log(safe_y)))
 
 
 def xlog1py(x, y):
@@ -221,9 +221,9 @@ def xlog1py(x, y):
     0.0
     """
     x, y = _promote_broadcast(_to_inexact(x), _to_inexact(y))
-    zero = fnp.equal(x, 0)
-    safe_y = fnp.where(zero, fnp.zeros_like(y), y)
-    return fnp.where(zero, fnp.zeros_like(x), fnp.multiply(x, fnp.log1p(safe_y)))
+    zero = _fnp.equal(x, 0)
+    safe_y = _fnp.where(zero, _fnp.zeros_like(y), y)
+    return _fnp.where(zero, _fnp.zeros_like(x), _fnp.multiply(x, _fnp.log1p(safe_y)))
 
 
 def entr(x):
@@ -234,10 +234,10 @@ def entr(x):
     (0.346574, 0.0)
     """
     x = _to_inexact(x)
-    positive = fnp.greater(x, 0)
-    safe_x = fnp.where(positive, x, fnp.ones_like(x))
-    inside = fnp.negative(fnp.multiply(safe_x, fnp.log(safe_x)))
-    return fnp.where(positive, inside, fnp.where(fnp.equal(x, 0), fnp.zeros_like(x), fnp.full_like(x, -np.inf)))
+    positive = _fnp.greater(x, 0)
+    safe_x = _fnp.where(positive, x, _fnp.ones_like(x))
+    inside = _fnp.negative(_fnp.multiply(safe_x, _fnp.log(safe_x)))
+    return _fnp.where(positive, inside, _fnp.where(_fnp.equal(x, 0), _fnp.zeros_like(x), _fnp.full_like(x, -_np.inf)))
 
 
 def betaln(a, b):
@@ -248,7 +248,7 @@ def betaln(a, b):
     -2.484907
     """
     a, b = _promote_broadcast(_to_inexact(a), _to_inexact(b))
-    return fnp.subtract(fnp.add(gammaln(a), gammaln(b)), gammaln(fnp.add(a, b)))
+    return _fnp.subtract(_fnp.add(gammaln(a), gammaln(b)), gammaln(_fnp.add(a, b)))
 
 
 def multigammaln(a, d: int):
@@ -260,9 +260,9 @@ def multigammaln(a, d: int):
     """
     a = _to_inexact(a)
     d = int(d)
-    total = fnp.full_like(a, d * (d - 1) / 4.0 * float(np.log(np.pi)))
+    total = _fnp.full_like(a, d * (d - 1) / 4.0 * float(_np.log(_np.pi)))
     for j in range(d):
-        total = fnp.add(total, gammaln(fnp.subtract(a, j / 2.0)))
+        total = _fnp.add(total, gammaln(_fnp.subtract(a, j / 2.0)))
     return total
 
 
@@ -303,31 +303,31 @@ def logsumexp(a, axis=None, b=None, keepdims: bool = False, return_sign: bool = 
     if b is not None:
         a, b = _promote_broadcast(a, _to_inexact(b))
         # terms with weight 0 do not take part (not even in the shift), as in JAX
-        a = fnp.where(fnp.equal(b, 0), -np.inf, a)
+        a = _fnp.where(_fnp.equal(b, 0), -_np.inf, a)
     if where is not None:
-        a = fnp.where(where, a, -np.inf)
-    amax = fnp.max(a, axis=axis, keepdims=True)
-    amax = _ew.stop_gradient(fnp.where(fnp.isfinite(amax), amax, fnp.zeros_like(amax)))
-    e = fnp.exp(fnp.subtract(a, amax))
+        a = _fnp.where(where, a, -_np.inf)
+    amax = _fnp.max(a, axis=axis, keepdims=True)
+    amax = _ew.stop_gradient(_fnp.where(_fnp.isfinite(amax), amax, _fnp.zeros_like(amax)))
+    e = _fnp.exp(_fnp.subtract(a, amax))
     if b is not None:
-        e = fnp.multiply(e, b)
-    total = fnp.sum(e, axis=axis, keepdims=True)
+        e = _fnp.multiply(e, b)
+    total = _fnp.sum(e, axis=axis, keepdims=True)
     if return_sign:
-        sign = fnp.sign(total)
-        total = fnp.abs(total)
-    out = fnp.add(fnp.log(total), amax)
+        sign = _fnp.sign(total)
+        total = _fnp.abs(total)
+    out = _fnp.add(_fnp.log(total), amax)
     if not keepdims:
-        axes = tuple(range(fnp.ndim(a))) if axis is None else axis
-        out = fnp.squeeze(out, axis=axes)
+        axes = tuple(range(_fnp.ndim(a))) if axis is None else axis
+        out = _fnp.squeeze(out, axis=axes)
         if return_sign:
-            sign = fnp.squeeze(sign, axis=axes)
+            sign = _fnp.squeeze(sign, axis=axes)
     return (out, sign) if return_sign else out
 
 
 def _shifted(x, axis):
     x = _to_inexact(x)
-    top = fnp.max(x, axis=axis, keepdims=True)
-    return fnp.subtract(x, _ew.stop_gradient(fnp.where(fnp.isfinite(top), top, fnp.zeros_like(top))))
+    top = _fnp.max(x, axis=axis, keepdims=True)
+    return _fnp.subtract(x, _ew.stop_gradient(_fnp.where(_fnp.isfinite(top), top, _fnp.zeros_like(top))))
 
 
 def log_softmax(x, *, axis=None):
@@ -338,7 +338,7 @@ def log_softmax(x, *, axis=None):
     [-0.693147, -0.693147]
     """
     shifted = _shifted(x, axis)
-    return fnp.subtract(shifted, fnp.log(fnp.sum(fnp.exp(shifted), axis=axis, keepdims=True)))
+    return _fnp.subtract(shifted, _fnp.log(_fnp.sum(_fnp.exp(shifted), axis=axis, keepdims=True)))
 
 
 def softmax(x, *, axis=None):
@@ -348,5 +348,5 @@ def softmax(x, *, axis=None):
     >>> [round(float(v), 6) for v in fsp.softmax(fnp.array([0.0, 0.0]))]
     [0.5, 0.5]
     """
-    unnormalized = fnp.exp(_shifted(x, axis))
-    return fnp.divide(unnormalized, fnp.sum(unnormalized, axis=axis, keepdims=True))
+    unnormalized = _fnp.exp(_shifted(x, axis))
+    return _fnp.divide(unnormalized, _fnp.sum(unnormalized, axis=axis, keepdims=True))
