@@ -14,14 +14,40 @@ __all__ = ["cholesky", "eigh", "qr", "svd", "triangular_solve"]
 
 
 def cholesky(x, *, symmetrize_input: bool = True):
-    """Lower Cholesky factor; with ``symmetrize_input`` the input is first replaced by ``(x + x.T)/2``."""
+    """Lower Cholesky factor of symmetric positive-definite matrices.
+
+    Args:
+        x: matrices ``(..., n, n)``.
+        symmetrize_input: first replace ``x`` by ``(x + x.T) / 2`` (else only the lower triangle is read).
+
+    Returns:
+        ``L`` with ``L @ L.T == x``, lower triangular.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> flax.linalg.cholesky(fnp.array([[4.0, 0.0], [0.0, 9.0]])).tolist()
+    [[2.0, 0.0], [0.0, 3.0]]
+    """
     if symmetrize_input:
         x = (x + _la._T(x)) / 2
     return _la.cholesky(x)
 
 
 def eigh(x, *, lower: bool = True, symmetrize_input: bool = True):
-    """``(v, w)``: eigenvectors (columns) and ascending eigenvalues of a symmetric matrix."""
+    """Eigenvectors (columns) and ascending eigenvalues of symmetric matrices.
+
+    Args:
+        x: matrices ``(..., n, n)``.
+        lower: read the lower (else upper) triangle when not symmetrizing.
+        symmetrize_input: first replace ``x`` by ``(x + x.T) / 2``.
+
+    Returns:
+        ``(v, w)`` with ``x @ v == v * w``.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> v, w = flax.linalg.eigh(fnp.array([[2.0, 0.0], [0.0, 1.0]]))
+    >>> w.tolist()
+    [1.0, 2.0]
+    """
     if symmetrize_input:
         x = (x + _la._T(x)) / 2
     elif not lower:
@@ -31,12 +57,38 @@ def eigh(x, *, lower: bool = True, symmetrize_input: bool = True):
 
 
 def svd(x, *, full_matrices: bool = True, compute_uv: bool = True):
-    """``(u, s, vt)`` or just ``s``; differentiable for the thin form (or square matrices)."""
+    """Singular value decomposition; differentiable for the thin form (or square matrices).
+
+    Args:
+        x: matrices ``(..., m, n)``.
+        full_matrices: return square ``u`` and ``vt`` (else the thin factors).
+        compute_uv: return the factors too (else only the singular values).
+
+    Returns:
+        ``(u, s, vt)`` with ``s`` descending, or just ``s``.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> flax.linalg.svd(fnp.array([[3.0, 0.0], [0.0, -2.0]]), compute_uv=False).tolist()
+    [3.0, 2.0]
+    """
     s, u, vt = _la.svd(x, full_matrices=full_matrices and compute_uv)
     return (u, s, vt) if compute_uv else s
 
 
 def qr(x, *, full_matrices: bool = True):
-    """``(q, r)``; differentiable for the reduced form (or square matrices)."""
+    """QR decomposition; differentiable for the reduced form (or square matrices).
+
+    Args:
+        x: matrices ``(..., m, n)``.
+        full_matrices: return square ``q`` (else the reduced factors).
+
+    Returns:
+        ``(q, r)`` with orthonormal columns in ``q`` and upper-triangular ``r``, ``q @ r == x``.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> q, r = flax.linalg.qr(fnp.array([[1.0, 2.0], [0.0, 3.0]]))
+    >>> [[round(abs(v), 4) for v in row] for row in r.tolist()]
+    [[1.0, 2.0], [0.0, 3.0]]
+    """
     q, r = _la.qr(x, full_matrices=full_matrices)
     return q, r

@@ -89,7 +89,23 @@ def conv_general_dilated(
 
 
 def conv(lhs, rhs, window_strides, padding, precision=None, preferred_element_type=None):
-    """Convolution with NCHW inputs and OIHW kernels, no dilation (``jax.lax.conv``)."""
+    """Convolution with NCHW inputs and OIHW kernels, no dilation (``jax.lax.conv``).
+
+    Args:
+        lhs: the input, ``(N, C, *spatial)``.
+        rhs: the kernels, ``(O, I, *window)``.
+        window_strides: the stride per spatial axis.
+        padding: ``"SAME"``, ``"VALID"`` or ``(low, high)`` pairs.
+        precision: as ``jax.lax``.
+        preferred_element_type: the accumulation and result dtype.
+
+    Returns:
+        ``(N, O, *spatial_out)``.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.conv(np.ones((1, 1, 4)), np.ones((1, 1, 2)), (1,), "VALID").tolist()
+    [[[2.0, 2.0, 2.0]]]
+    """
     return conv_general_dilated(
         lhs, rhs, window_strides, padding, precision=precision, preferred_element_type=preferred_element_type
     )

@@ -284,6 +284,19 @@ pow = _binary_function(  # noqa: A001 - mirrors lax.pow
 
 
 def integer_pow(x, y: int):
+    """``x ** y`` for a static integer exponent ``y`` (a product of ``x``'s, no ``log``).
+
+    Args:
+        x: an array.
+        y: a Python int.
+
+    Returns:
+        ``x`` raised to ``y``, elementwise.
+
+    >>> import fungrad.lax as flax
+    >>> flax.integer_pow(3.0, 2).tolist()
+    9.0
+    """
     return bind(integer_pow_p, x, y=int(y))
 
 
@@ -409,6 +422,19 @@ ceil = _unary_function(ceil_p, "ceil", "Round up elementwise (derivative 0).", "
 
 
 def round(x, rounding_method: int = 1):  # noqa: A001 - 1 = ROUND_TO_NEAREST_EVEN, like jnp.round
+    """Round to an integral value, elementwise (derivative 0).
+
+    Args:
+        x: an array.
+        rounding_method: 0 rounds half away from zero, 1 (the default, as ``jnp.round``) half to even.
+
+    Returns:
+        ``x`` rounded, in its dtype.
+
+    >>> import fungrad.lax as flax
+    >>> flax.round(2.5).tolist(), flax.round(2.5, 0).tolist()
+    (2.0, 3.0)
+    """
     return bind(round_p, x, rounding_method=int(rounding_method))
 
 
@@ -464,7 +490,19 @@ select_n_p = _nary("select_n", lax.select_n, linear=True)  # linear in the cases
 
 
 def select_n(which, *cases):
-    """``cases[which]`` elementwise (``which`` bool: False picks ``cases[0]``)."""
+    """``cases[which]`` elementwise (``which`` bool: False picks ``cases[0]``).
+
+    Args:
+        which: a boolean or integer array (or scalar) choosing among the cases.
+        *cases: arrays of one shape and dtype.
+
+    Returns:
+        The selected elements.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.select_n(np.array([True, False]), np.zeros(2), np.ones(2)).tolist()
+    [1.0, 0.0]
+    """
     return bind(select_n_p, which, *cases)
 
 
@@ -515,6 +553,20 @@ convert_element_type_p = _unary(
 
 
 def convert_element_type(x, new_dtype, weak_type: bool = False):
+    """``x`` cast to ``new_dtype`` (with JAX's weak-type flag ``weak_type``).
+
+    Args:
+        x: an array.
+        new_dtype: the target dtype.
+        weak_type: whether the result is weakly typed (as a Python scalar is).
+
+    Returns:
+        ``x`` in ``new_dtype``; ``x`` itself when nothing changes.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.convert_element_type(1.7, np.int32).tolist()
+    1
+    """
     new_dtype = np.dtype(new_dtype)
     aval = core.get_aval(x)
     if aval.dtype == new_dtype and aval.weak_type == weak_type:

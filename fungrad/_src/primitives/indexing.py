@@ -89,7 +89,26 @@ def gather(
     indices_are_sorted: bool = False,
     unique_indices: bool = False,
 ):
-    """XLA's gather (see ``jax.lax.gather``); ``mode`` defaults to FILL_OR_DROP as in jax.lax."""
+    """XLA's gather (see ``jax.lax.gather``); ``mode`` defaults to FILL_OR_DROP as in jax.lax.
+
+    Args:
+        operand: the array to read from.
+        indices: integer start indices, the index vector in the last axis.
+        dimension_numbers: a ``GatherDimensionNumbers``.
+        slice_sizes: the size of the slice read at each index, per operand axis.
+        mode: a ``GatherScatterMode`` (or its name) for out-of-bounds indices.
+        fill_value: what FILL_OR_DROP reads out of bounds (default: NaN, or the integer extreme).
+        indices_are_sorted: a promise that lets XLA go faster.
+        unique_indices: a promise that lets XLA go faster.
+
+    Returns:
+        The gathered slices.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> dnums = flax.GatherDimensionNumbers((), (0,), (0,))
+    >>> flax.gather(np.arange(5.0), np.array([[4], [1]]), dnums, (1,)).tolist()
+    [4.0, 1.0]
+    """
     return bind(
         gather_p,
         operand,
@@ -216,10 +235,26 @@ def _scatter_wrapper(prim):
         )
 
     wrapper.__name__ = wrapper.__qualname__ = prim.name
-    wrapper.__doc__ = (
-        f"XLA's ``{prim.name}`` (see ``jax.lax.{prim.name}``): combine ``updates`` into ``operand`` at "
-        "``indices``. ``mode`` defaults to FILL_OR_DROP: out-of-bounds updates are dropped."
-    )
+    result = {"scatter": 5.0, "scatter_add": 7.0, "scatter_mul": 10.0, "scatter_min": 2.0, "scatter_max": 5.0}
+    wrapper.__doc__ = f"""XLA's ``{prim.name}`` (see ``jax.lax.{prim.name}``): combine ``updates`` into ``operand``.
+
+    Args:
+        operand: the array to update.
+        indices: integer indices, the index vector in the last axis.
+        updates: the values to combine in.
+        dimension_numbers: a ``ScatterDimensionNumbers``.
+        mode: a ``GatherScatterMode`` (or its name); the default FILL_OR_DROP drops out-of-bounds updates.
+        indices_are_sorted: a promise that lets XLA go faster.
+        unique_indices: a promise that lets XLA go faster.
+
+    Returns:
+        The updated copy of ``operand``.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> dnums = flax.ScatterDimensionNumbers((), (0,), (0,))
+    >>> flax.{prim.name}(np.full(3, 2.0), np.array([[1]]), np.array([5.0]), dnums).tolist()
+    [2.0, {result[prim.name]}, 2.0]
+    """
     return wrapper
 
 
@@ -431,7 +466,21 @@ def take_along_axis(x, indices, axis: int, mode=GatherScatterMode.PROMISE_IN_BOU
 
 
 def dynamic_slice_in_dim(operand, start_index, slice_size: int, axis: int = 0):
-    """:func:`dynamic_slice` along one ``axis`` (whole extent elsewhere)."""
+    """:func:`dynamic_slice` along one ``axis`` (whole extent elsewhere).
+
+    Args:
+        operand: an array.
+        start_index: the (traced) start along ``axis``; clamped so the slice fits.
+        slice_size: the static length of the slice.
+        axis: the axis to slice.
+
+    Returns:
+        The slice.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.dynamic_slice_in_dim(np.arange(5.0), 1, 2).tolist()
+    [1.0, 2.0]
+    """
     shape = get_aval(operand).shape
     starts = [0] * len(shape)
     starts[axis] = start_index
@@ -441,22 +490,68 @@ def dynamic_slice_in_dim(operand, start_index, slice_size: int, axis: int = 0):
 
 
 def dynamic_index_in_dim(operand, index, axis: int = 0, keepdims: bool = True):
-    """Element ``index`` (traced, clamped) along ``axis``; the axis is kept unless ``keepdims=False``."""
+    """Element ``index`` (traced, clamped) along ``axis``; the axis is kept unless ``keepdims=False``.
+
+    Args:
+        operand: an array.
+        index: the (traced) index along ``axis``.
+        axis: the axis to index.
+        keepdims: keep ``axis`` with size 1.
+
+    Returns:
+        The indexed slice.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.dynamic_index_in_dim(np.arange(5.0), 3, keepdims=False).tolist()
+    3.0
+    """
     out = dynamic_slice_in_dim(operand, index, 1, axis)
     return out if keepdims else shape.squeeze(out, (axis % get_aval(operand).ndim,))
 
 
 def dynamic_update_slice_in_dim(operand, update, start_index, axis: int):
-    """:func:`dynamic_update_slice` with a traced start along one ``axis`` (0 elsewhere)."""
+    """:func:`dynamic_update_slice` with a traced start along one ``axis`` (0 elsewhere).
+
+    Args:
+        operand: an array.
+        update: the block to write (full extent on the other axes).
+        start_index: the (traced) start along ``axis``; clamped so the block fits.
+        axis: the axis of the start.
+
+    Returns:
+        ``operand`` with the block written.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.dynamic_update_slice_in_dim(np.zeros(3), np.ones(1), 1, 0).tolist()
+    [0.0, 1.0, 0.0]
+    """
     starts = [0] * get_aval(operand).ndim
     starts[axis] = start_index
     return dynamic_update_slice(operand, update, starts)
 
 
 def dynamic_update_index_in_dim(operand, update, index, axis: int):
-    """Write ``update`` (missing ``axis`` or of size 1 there) at ``index`` along ``axis``."""
+    """Write ``update`` (missing ``axis`` or of size 1 there) at ``index`` along ``axis``.
+
+    Args:
+        operand: an array.
+        update: the slice to write.
+        index: the (traced) index along ``axis``; clamped.
+        axis: the axis to index.
+
+    Returns:
+        ``operand`` with the slice written.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.dynamic_update_index_in_dim(np.zeros((2, 2)), np.ones(2), 1, 0).tolist()
+    [[0.0, 0.0], [1.0, 1.0]]
+    """
     ndim = get_aval(operand).ndim
     axis %= ndim
     if get_aval(update).ndim == ndim - 1:
         update = shape.expand_dims(update, (axis,))
     return dynamic_update_slice_in_dim(operand, update, index, axis)
+
+
+# The scatter wrappers are made by a factory; name them so that their examples run with the doctests.
+__test__ = {fn.__name__: fn for fn in (scatter, scatter_add, scatter_mul, scatter_min, scatter_max)}

@@ -80,7 +80,20 @@ def_lowering(
 
 
 def broadcast_in_dim(x, shape, broadcast_dimensions):
-    """Place ``x``'s axes at ``broadcast_dimensions`` of a ``shape``-shaped result, repeating values."""
+    """Place ``x``'s axes at ``broadcast_dimensions`` of a ``shape``-shaped result, repeating values.
+
+    Args:
+        x: an array.
+        shape: the result shape.
+        broadcast_dimensions: for each axis of ``x``, the result axis it becomes (size 1 or equal).
+
+    Returns:
+        The broadcast array (``x`` itself when nothing changes).
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.broadcast_in_dim(np.array([1.0, 2.0]), (2, 3), (0,)).tolist()
+    [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]
+    """
     shape, dims = tuple(int(d) for d in shape), tuple(int(d) for d in broadcast_dimensions)
     if get_aval(x).shape == shape and dims == tuple(range(len(shape))):
         return x
@@ -156,6 +169,19 @@ def_lowering(transpose_p, lambda x, *, permutation: lax.transpose(x, permutation
 
 
 def transpose(x, permutation):
+    """Permute ``x``'s axes: result axis ``i`` is ``x``'s axis ``permutation[i]``.
+
+    Args:
+        x: an array.
+        permutation: a permutation of ``range(x.ndim)``.
+
+    Returns:
+        The transposed array.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.transpose(np.ones((2, 3)), (1, 0)).shape
+    (3, 2)
+    """
     permutation = tuple(int(p) for p in permutation)
     if permutation == tuple(range(len(permutation))):
         return x

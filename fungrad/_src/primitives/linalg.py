@@ -95,7 +95,24 @@ def_lowering(
 
 
 def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False, unit_diagonal=False):
-    """Solve a triangular system, as ``jax.lax.linalg.triangular_solve`` (real matrices)."""
+    """Solve a triangular system, as ``jax.lax.linalg.triangular_solve`` (real matrices).
+
+    Args:
+        a: triangular matrices ``(..., m, m)`` (only the triangle given by ``lower`` is read).
+        b: right-hand sides, ``(..., m, n)`` if ``left_side`` else ``(..., n, m)``.
+        left_side: solve ``op(a) x = b`` (else ``x op(a) = b``).
+        lower: ``a`` is lower (else upper) triangular.
+        transpose_a: ``op(a) = a.T`` (else ``a``).
+        unit_diagonal: assume ones on the diagonal.
+
+    Returns:
+        ``x``, of ``b``'s shape.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> a = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> flax.linalg.triangular_solve(a, np.array([[2.0, 3.0]]), lower=True).tolist()
+    [[-0.5, 3.0]]
+    """
     params = dict(left_side=bool(left_side), lower=bool(lower), transpose_a=bool(transpose_a))
     return bind(triangular_solve_p, a, b, unit_diagonal=bool(unit_diagonal), **params)
 

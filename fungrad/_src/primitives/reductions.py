@@ -52,10 +52,30 @@ def_lowering(argmin_p, lambda x, *, axes, index_dtype: lax.argmin(x, axes[0], in
 
 
 def argmax(x, axis: int, index_dtype=np.int32):
+    """Index of the (first) maximum along ``axis``.
+
+    Args:
+        x: an array.
+        axis: the axis to search.
+        index_dtype: the integer dtype of the result.
+
+    Returns:
+        ``x``'s shape without ``axis``, holding indices.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.argmax(np.array([1.0, 3.0, 3.0]), 0).tolist()
+    1
+    """
     return bind(argmax_p, x, axes=(int(axis),), index_dtype=np.dtype(index_dtype))
 
 
 def argmin(x, axis: int, index_dtype=np.int32):
+    """Index of the (first) minimum along ``axis``; arguments as :func:`argmax`.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.argmin(np.array([1.0, 0.0, 0.0]), 0).tolist()
+    1
+    """
     return bind(argmin_p, x, axes=(int(axis),), index_dtype=np.dtype(index_dtype))
 
 

@@ -126,22 +126,56 @@ cummin_p = _cumulative("cummin", lax.cummin)
 
 
 def cumsum(x, axis: int = 0, reverse: bool = False):
-    """Inclusive cumulative sum along ``axis`` (from the end if ``reverse``), as ``jax.lax.cumsum``."""
+    """Inclusive cumulative sum along ``axis`` (from the end if ``reverse``), as ``jax.lax.cumsum``.
+
+    Args:
+        x: an array.
+        axis: the axis to accumulate along.
+        reverse: accumulate from the end.
+
+    Returns:
+        An array of ``x``'s shape.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.cumsum(np.array([1.0, 2.0, 3.0])).tolist()
+    [1.0, 3.0, 6.0]
+    """
     return bind(cumsum_p, x, axis=int(axis), reverse=bool(reverse))
 
 
 def cumprod(x, axis: int = 0, reverse: bool = False):
-    """Inclusive cumulative product along ``axis``; derivatives are exact at zeros."""
+    """Inclusive cumulative product along ``axis``; derivatives are exact at zeros.
+
+    The arguments are those of :func:`cumsum`.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.cumprod(np.array([1.0, 2.0, 3.0])).tolist()
+    [1.0, 2.0, 6.0]
+    """
     return bind(cumprod_p, x, axis=int(axis), reverse=bool(reverse))
 
 
 def cummax(x, axis: int = 0, reverse: bool = False):
-    """Running maximum along ``axis``; ties share the derivative like ``max``."""
+    """Running maximum along ``axis``; ties share the derivative like ``max``.
+
+    The arguments are those of :func:`cumsum`.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.cummax(np.array([1.0, 3.0, 2.0])).tolist()
+    [1.0, 3.0, 3.0]
+    """
     return bind(cummax_p, x, axis=int(axis), reverse=bool(reverse))
 
 
 def cummin(x, axis: int = 0, reverse: bool = False):
-    """Running minimum along ``axis``; ties share the derivative like ``min``."""
+    """Running minimum along ``axis``; ties share the derivative like ``min``.
+
+    The arguments are those of :func:`cumsum`.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.cummin(np.array([3.0, 1.0, 2.0]), reverse=True).tolist()
+    [1.0, 1.0, 2.0]
+    """
     return bind(cummin_p, x, axis=int(axis), reverse=bool(reverse))
 
 
@@ -229,8 +263,24 @@ def_lowering(
 
 
 def sort(operands, dimension: int = -1, is_stable: bool = True, num_keys: int = 1) -> list:
-    """Sort ``operands`` (a list of equal-shape arrays) along ``dimension`` by the first ``num_keys``
-    of them, lexicographically; NaNs sort last. Returns the list of sorted operands."""
+    """Sort ``operands`` along ``dimension`` by the first ``num_keys`` of them, lexicographically.
+
+    NaNs sort last; ties keep their order when ``is_stable``.
+
+    Args:
+        operands: a list of arrays of one shape.
+        dimension: the axis to sort along.
+        is_stable: keep the order of equal keys.
+        num_keys: how many leading operands are keys.
+
+    Returns:
+        The list of sorted operands.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> [k, v] = flax.sort([np.array([2.0, 1.0]), np.array([10.0, 20.0])])
+    >>> k.tolist(), v.tolist()
+    ([1.0, 2.0], [20.0, 10.0])
+    """
     operands = list(operands)
     ndim = get_aval(operands[0]).ndim
     return bind(
@@ -291,7 +341,22 @@ batching.def_batching(top_k_p, _axis_batch(top_k_p))
 
 
 def sort_key_val(keys, values, dimension: int = -1, is_stable: bool = True):
-    """Sort ``keys`` along ``dimension`` and apply the same permutation to ``values``."""
+    """Sort ``keys`` along ``dimension`` and apply the same permutation to ``values``.
+
+    Args:
+        keys: the array to sort by.
+        values: an array of ``keys``' shape.
+        dimension: the axis to sort along.
+        is_stable: keep the order of equal keys.
+
+    Returns:
+        ``(sorted_keys, permuted_values)``.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> k, v = flax.sort_key_val(np.array([2.0, 1.0]), np.array([0, 1]))
+    >>> v.tolist()
+    [1, 0]
+    """
     return tuple(sort([keys, values], dimension, is_stable=is_stable, num_keys=1))
 
 

@@ -41,6 +41,19 @@ def_lowering(concatenate_p, lambda *xs, dimension: lax.concatenate(xs, dimension
 
 
 def concatenate(xs, dimension: int):
+    """Join arrays along an existing axis.
+
+    Args:
+        xs: arrays of one dtype whose shapes agree except along ``dimension``.
+        dimension: the axis to join along.
+
+    Returns:
+        The concatenation.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.concatenate([np.zeros(1), np.ones(2)], 0).tolist()
+    [0.0, 1.0, 1.0]
+    """
     xs = list(xs)
     return xs[0] if len(xs) == 1 else bind(concatenate_p, *xs, dimension=int(dimension))
 
@@ -89,7 +102,21 @@ def_lowering(
 
 
 def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001 - mirrors lax.slice
-    """The static slice ``x[start:limit:stride]`` along every axis."""
+    """The static slice ``x[start:limit:stride]`` along every axis.
+
+    Args:
+        x: an array.
+        start_indices: the first index per axis.
+        limit_indices: one past the last index per axis.
+        strides: the step per axis (default 1).
+
+    Returns:
+        The slice.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.slice(np.arange(6.0), (1,), (6,), (2,)).tolist()
+    [1.0, 3.0, 5.0]
+    """
     start = tuple(int(i) for i in start_indices)
     limit = tuple(int(i) for i in limit_indices)
     strides = None if strides is None or all(s == 1 for s in strides) else tuple(int(s) for s in strides)
@@ -129,7 +156,20 @@ def_lowering(pad_p, lambda x, value, *, padding_config: lax.pad(x, value, paddin
 
 
 def pad(x, padding_value, padding_config):
-    """Pad ``x`` with the scalar ``padding_value``: ``(low, high, interior)`` per axis (may be negative)."""
+    """Pad ``x`` with the scalar ``padding_value``: ``(low, high, interior)`` per axis (may be negative).
+
+    Args:
+        x: an array.
+        padding_value: a scalar of ``x``'s dtype.
+        padding_config: one ``(low, high, interior)`` triple per axis; negative ``low``/``high`` crop.
+
+    Returns:
+        The padded array.
+
+    >>> import fungrad.lax as flax, numpy as np
+    >>> flax.pad(np.ones(2), 0.0, [(1, 0, 1)]).tolist()
+    [0.0, 1.0, 0.0, 1.0]
+    """
     config = tuple((int(lo), int(hi), int(i)) for lo, hi, i in padding_config)
     return bind(pad_p, x, padding_value, padding_config=config)
 

@@ -61,7 +61,9 @@ polygamma_p = _unary(
 )
 
 
-lgamma = ew._unary_function(lgamma_p, "lgamma", "``log |Gamma(x)|`` elementwise.", "round(float(flax.lgamma(3.0)), 4)", "0.6931")
+lgamma = ew._unary_function(
+    lgamma_p, "lgamma", "``log |Gamma(x)|`` elementwise.", "round(float(flax.lgamma(3.0)), 4)", "0.6931"
+)
 
 
 digamma = ew._unary_function(
@@ -74,6 +76,19 @@ digamma = ew._unary_function(
 
 
 def polygamma(m: int, x):
+    """The ``m``-th derivative of the digamma function, elementwise.
+
+    Args:
+        m: a static non-negative int.
+        x: an array.
+
+    Returns:
+        ``psi^(m)(x)``.
+
+    >>> import fungrad.lax as flax
+    >>> round(float(flax.polygamma(1, 1.0)), 4)
+    1.6449
+    """
     return bind(polygamma_p, x, m=int(m))
 
 
