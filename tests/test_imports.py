@@ -33,7 +33,8 @@ PACKAGE = ROOT / "fungrad"
 # A module may import modules of its own layer or below, never above. Patterns: an exact module
 # name, or ``name.*`` for every submodule of a package (the package itself listed separately).
 LAYERS: list[tuple[int, str, tuple[str, ...]]] = [
-    (0, "core", ("fungrad._src", "fungrad._src.core", "fungrad._src.jax_compat")),
+    # config holds global flags and imports nothing of fungrad, so every layer may read it.
+    (0, "core", ("fungrad._src", "fungrad._src.core", "fungrad._src.jax_compat", "fungrad._src.config")),
     (1, "IR", ("fungrad._src.ir",)),
     (2, "interpreters", ("fungrad._src.staging", "fungrad._src.batching", "fungrad._src.ad", "fungrad._src.lowering")),
     (3, "primitive families", ("fungrad._src.primitives", "fungrad._src.primitives.*")),
@@ -45,6 +46,7 @@ LAYERS: list[tuple[int, str, tuple[str, ...]]] = [
             "fungrad._src.api",
             "fungrad._src.api_vmap",
             "fungrad._src.control_flow",
+            "fungrad._src.control_flow.*",
             "fungrad._src.custom_derivatives",
             "fungrad._src.checkpoint",
             "fungrad._src.debug",
