@@ -410,9 +410,12 @@ from fungrad.numpy._float_math import (  # noqa: E402
     trunc,
 )
 
+from fungrad.numpy._convolution import convolve, correlate  # noqa: E402
+
 # issue-14 breadth modules (each module's own __all__ lists the same names)
 __all__ += [
     *("cbrt", "copysign", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "heaviside"),
     *("isinf", "isnan", "isneginf", "isposinf", "logaddexp", "logaddexp2", "logical_xor", "rad2deg", "radians"),
     *("rint", "signbit", "sinc", "trunc"),
+    *("convolve", "correlate"),
 ]

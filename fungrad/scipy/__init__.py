@@ -1,5 +1,5 @@
 """``fungrad.scipy``: the parts of ``jax.scipy`` fungrad provides (``special``, ``stats``, ``signal``, ``linalg``)."""
 
-from fungrad.scipy import linalg, special, stats
+from fungrad.scipy import linalg, signal, special, stats
 
-__all__ = ["linalg", "special", "stats"]
+__all__ = ["linalg", "signal", "special", "stats"]
