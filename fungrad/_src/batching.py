@@ -90,7 +90,8 @@ class BatchTrace(core.Trace):
         raise core.ConcretizationError(
             f"[vmap] {why} needs a concrete value, but the value is batched by `vmap` "
             f"(per-example aval {tracer.aval.str_short()}); Python control flow cannot differ per "
-            "example: use `fungrad.numpy.where` instead."
+            "example: use `fungrad.numpy.where` (elementwise) or fungrad.lax.cond / switch / while_loop, which "
+            "vmap batches."
         )
 
 

@@ -15,11 +15,14 @@ travel with the :class:`~fungrad._src.ir.ClosedIR` (this is closure conversion).
 
 from __future__ import annotations
 
+import collections
+import warnings
 from collections.abc import Callable, Sequence
 
 import jax
 
 from fungrad._src import core
+from fungrad._src.config import config
 from fungrad._src.core import ShapedArray, Tracer
 from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var, closure_convert
 
@@ -106,10 +109,24 @@ class StagingTrace(core.Trace):
             outvars = (Var(out_avals),)
         eqn = Eqn(prim, inputs, params, outvars, core.user_source_info())
         self.eqns.append(eqn)
+        if len(self.eqns) == config.trace_size_warning:
+            self._warn_trace_size()
         for v in outvars:
             self.producers[v] = eqn
         tracers = [StagingTracer(self, v) for v in outvars]
         return tracers if prim.multiple_results else tracers[0]
+
+    def _warn_trace_size(self):
+        """A trace this long is usually a Python loop unrolled into the IR: say where, once."""
+        lines = collections.Counter(str(e.source_info) for e in self.eqns if e.source_info is not None)
+        top = "; ".join(f"{where}: {n} equations" for where, n in lines.most_common(3))
+        warnings.warn(
+            f"[{self.name}] the traced program has grown to {len(self.eqns)} equations (most from {top}). "
+            "A Python loop is unrolled into the program, so tracing and compiling grow with its length; "
+            "write it with fungrad.lax.scan or fungrad.lax.fori_loop to keep one loop "
+            "(fungrad.config.update('trace_size_warning', 0) silences this).",
+            stacklevel=3,
+        )
 
     def concretize(self, tracer, why):
         args = self.arguments_behind(tracer.var)
@@ -118,8 +135,12 @@ class StagingTrace(core.Trace):
         if self.name == "jit":
             hint = (
                 " If the control flow depends on a configuration value, mark that argument static "
-                "with `static_argnums`/`static_argnames`; for data-dependent control flow use "
-                "`fungrad.numpy.where` (or `fungrad.lax.cond` where available)."
+                "with `static_argnums`/`static_argnames`."
+            )
+        if "bool()" in why:
+            hint += (
+                " For control flow on traced values use fungrad.lax.cond / fungrad.lax.switch (branches), "
+                "fungrad.lax.while_loop / fori_loop / scan (loops), or fungrad.numpy.where (elementwise)."
             )
         raise core.ConcretizationError(
             f"[{self.name}] {why} needs a concrete value, but this value "

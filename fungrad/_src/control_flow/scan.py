@@ -34,7 +34,7 @@ from fungrad._src.control_flow.common import (
     trace_body,
 )
 from fungrad._src.core import FungradTypeError, Primitive, get_aval
-from fungrad._src.ir import dce_ir, def_dce, eval_ir
+from fungrad._src.ir import Var, dce_ir, def_dce, eval_ir
 from fungrad._src.lowering import lower_ir
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import layout
@@ -161,8 +161,12 @@ def _scan_partial_eval(trace, args, params):
     known_xs = [a for a, u in zip(xs, x_uk) if not u]
     n_kc, n_kk = len(known_consts), len(known_init)
     residual_sources = split.known_sources[split.n_known_outs :]
-    # Residuals the known scan need not stack: its own constants (loop-invariant) and its own xs.
-    invariant = [kind == "in" and i < n_kc for kind, i in residual_sources]
+    # Residuals the known scan need not stack: its own constants and whatever the body computes from
+    # them alone (loop-invariant: computed once, before the loop) and its own xs (already stacked).
+    computed_invariant = _invariant_outputs(split, n_kc)
+    invariant = [
+        (kind == "in" and i < n_kc) or (kind == "out" and computed_invariant[i]) for kind, i in residual_sources
+    ]
     from_xs = [kind == "in" and i >= n_kc + n_kk for kind, i in residual_sources]
     stacked = [not (a or b) for a, b in zip(invariant, from_xs)]
 
@@ -181,8 +185,12 @@ def _scan_partial_eval(trace, args, params):
     )
     n_known = split.n_known_outs
     known_outs, stacked_res = results[:n_known], iter(results[n_known:])
+    hoisted = iter(_hoisted_residuals(split, computed_invariant, known_consts, residual_sources))
     known_operands = [*known_consts, *known_init, *known_xs]
-    residuals = [known_operands[i] if not s else next(stacked_res) for (_, i), s in zip(residual_sources, stacked)]
+    residuals = [
+        next(stacked_res) if s else next(hoisted) if kind == "out" else known_operands[i]
+        for (kind, i), s in zip(residual_sources, stacked)
+    ]
 
     # The unknown scan: residuals join its consts (invariant) or its xs (stacked, or known xs).
     n_res = len(residuals)
@@ -206,6 +214,31 @@ def _scan_partial_eval(trace, args, params):
         dict(params, body=permute(split.unknown, in_order), num_consts=sum(invariant) + n_uc, num_carry=n_uk),
     )
     return merge(split.out_unknown, staged, known_outs)
+
+
+def _invariant_outputs(split, n_consts: int) -> list[bool]:
+    """Which outputs of a split's known body depend only on the scan's constants (not carry or xs)."""
+    known = split.known
+    varying = set(known.invars[len(split.known_consts) + n_consts :])
+    for eqn in known.eqns:
+        if any(a in varying for a in eqn.inputs if type(a) is Var):
+            varying.update(eqn.outputs)
+    return [type(v) is not Var or v not in varying for v in known.outvars]
+
+
+def _hoisted_residuals(split, invariant, known_consts, residual_sources) -> list:
+    """Compute the loop-invariant residuals once, outside the loop (on the known values)."""
+    wanted = [False] * len(split.known.outvars)
+    for kind, i in residual_sources:
+        if kind == "out" and invariant[i]:
+            wanted[i] = True
+    if not any(wanted):
+        return []
+    keep = (False,) * len(split.known.invars)
+    sub, used = dce_ir(split.known, tuple(wanted), keep)
+    operands = [*split.known_consts, *known_consts]
+    outs = iter(eval_ir(sub, (), [x for x, u in zip(operands, used) if u]))
+    return [next(outs) for kind, i in residual_sources if kind == "out" and invariant[i]]
 
 
 staging.def_partial_eval(scan_p, _scan_partial_eval)
@@ -351,12 +384,16 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         sub, consts, out_tree = trace_body(functools.partial(_step, f), in_tree, in_avals, "scan")
         carry_out_tree, y_tree = tree_util.treedef_children(out_tree)
         carry_in, carry_out = avals_of(init_leaves), sub.out_avals[: carry_out_tree.num_leaves]
-        _check_carry(carry_tree, carry_out_tree, carry_in, carry_out)
-        promote = [a.weak_type and not b.weak_type for a, b in zip(carry_in, carry_out)]
+        # As in JAX, a weakly typed initial carry takes the type the body gives it (0.0 beside f32 xs).
+        promote = [
+            a.weak_type and (a.dtype != b.dtype or not b.weak_type) and a.shape == b.shape
+            for a, b in zip(carry_in, carry_out)
+        ]
         if not any(promote):
+            _check_carry(carry_tree, carry_out_tree, carry_in, carry_out)
             break
         init_leaves = [
-            ew.convert_element_type(x, a.dtype) if p else x for x, a, p in zip(init_leaves, carry_in, promote)
+            ew.convert_element_type(x, b.dtype) if p else x for x, b, p in zip(init_leaves, carry_out, promote)
         ]
     outs = _bind(consts, init_leaves, xs_leaves, sub, length, bool(reverse), unroll)
     carry, ys = outs[: len(init_leaves)], outs[len(init_leaves) :]

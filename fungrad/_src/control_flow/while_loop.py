@@ -104,10 +104,11 @@ def _while_impl(*args, **params):
     """Eagerly, an overflow raises in Python (no host callback inside the compiled loop)."""
     if params["max_steps"] is None:
         return core.eager_impl(while_p, params)(*args)
-    compiled = _eager_bounded.get(params["body"], {}).get(params["cond"])
+    key = (params["cond"], params["cond_nconsts"], params["body_nconsts"], params["max_steps"])
+    compiled = _eager_bounded.get(params["body"], {}).get(key)
     if compiled is None:
         compiled = jax.jit(functools.partial(_bounded_while, **params))
-        _eager_bounded.setdefault(params["body"], {})[params["cond"]] = compiled
+        _eager_bounded.setdefault(params["body"], {})[key] = compiled
     *out, overflow = compiled(*args)
     _raise_overflow(overflow, params["max_steps"])
     return out
