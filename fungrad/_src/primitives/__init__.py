@@ -9,6 +9,7 @@ from fungrad._src.primitives import (  # noqa: F401
     fft,
     indexing,
     linalg,
+    lu,
     random,
     reductions,
     scans,
