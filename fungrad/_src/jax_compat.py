@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 
 import jax
+from jax import lax
+from jax import numpy as jnp
 
 SUPPORTED_JAX = ((0, 10, 0), (0, 11, 0))  # [lowest, highest): jax 0.10.x
 _version = tuple(int(part) for part in re.findall(r"\d+", jax.__version__)[:3])
@@ -35,4 +37,8 @@ def convert_element_type(x, new_dtype, weak_type: bool):
     >>> convert_element_type(np.float32(1.0), np.float32, True).weak_type
     True
     """
+    if jnp.iscomplexobj(x) and not jnp.issubdtype(new_dtype, jnp.complexfloating):
+        # The primitive keeps the real part (as JAX's own convert_element_type primitive does, e.g. in
+        # the transpose of a real-to-complex cast); lax's wrapper would warn about it.
+        x = lax.real(x)
     return _convert_element_type(x, new_dtype, weak_type)

@@ -8,6 +8,7 @@ from fungrad._src.primitives import (  # noqa: F401
     elementwise,
     fft,
     indexing,
+    layout,
     linalg,
     lu,
     random,

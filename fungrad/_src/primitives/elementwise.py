@@ -454,34 +454,16 @@ for _p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p, and_p, or_p, xor_p, not_p):
     defjvp_zero(_p)
 
 
-eq = _binary_function(
-    eq_p, "eq", "``x == y`` elementwise (boolean result, no derivative).", "flax.eq(1.0, 1.0).tolist()", "True"
-)
+def _comparison(prim: Primitive, name: str, op: str, x: float, y: float):
+    """The documented ``name(x, y)`` of a comparison; its example compares ``x`` and ``y``."""
+    result = {"==": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+    summary = f"``x {op} y`` elementwise (boolean result, no derivative)."
+    return _binary_function(prim, name, summary, f"flax.{name}({x}, {y}).tolist()", str(result))
 
 
-ne = _binary_function(
-    ne_p, "ne", "``x != y`` elementwise (boolean result, no derivative).", "flax.ne(1.0, 1.0).tolist()", "False"
-)
-
-
-lt = _binary_function(
-    lt_p, "lt", "``x < y`` elementwise (boolean result, no derivative).", "flax.lt(1.0, 2.0).tolist()", "True"
-)
-
-
-le = _binary_function(
-    le_p, "le", "``x <= y`` elementwise (boolean result, no derivative).", "flax.le(2.0, 1.0).tolist()", "False"
-)
-
-
-gt = _binary_function(
-    gt_p, "gt", "``x > y`` elementwise (boolean result, no derivative).", "flax.gt(2.0, 1.0).tolist()", "True"
-)
-
-
-ge = _binary_function(
-    ge_p, "ge", "``x >= y`` elementwise (boolean result, no derivative).", "flax.ge(1.0, 2.0).tolist()", "False"
-)
+eq, ne = _comparison(eq_p, "eq", "==", 1.0, 1.0), _comparison(ne_p, "ne", "!=", 1.0, 1.0)
+lt, le = _comparison(lt_p, "lt", "<", 1.0, 2.0), _comparison(le_p, "le", "<=", 2.0, 1.0)
+gt, ge = _comparison(gt_p, "gt", ">", 2.0, 1.0), _comparison(ge_p, "ge", ">=", 1.0, 2.0)
 
 
 # ---- select_n: pick among cases by an integer or boolean predicate -------------------------------

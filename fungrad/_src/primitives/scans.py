@@ -112,21 +112,17 @@ def associative_scan(fn, elems, axis: int = 0, reverse: bool = False) -> list:
 # ---- cumsum, cumprod, cummax, cummin ------------------------------------------------------------------
 
 
-def _cumulative(name: str, lax_fn) -> Primitive:
+def _cumulative(name: str, lax_fn, summary: str, example: str, result: str):
+    """A cumulative primitive along one axis and its documented function ``name(x, axis=0, reverse=False)``."""
     prim = Primitive(name)
     def_lowering(prim, lambda x, *, axis, reverse: lax_fn(x, axis, reverse))
     batching.def_batching(prim, _axis_batch(prim))
-    return prim
 
+    def fn(x, axis: int = 0, reverse: bool = False):
+        return bind(prim, x, axis=int(axis), reverse=bool(reverse))
 
-cumsum_p = _cumulative("cumsum", lax.cumsum)
-cumprod_p = _cumulative("cumprod", lax.cumprod)
-cummax_p = _cumulative("cummax", lax.cummax)
-cummin_p = _cumulative("cummin", lax.cummin)
-
-
-def cumsum(x, axis: int = 0, reverse: bool = False):
-    """Inclusive cumulative sum along ``axis`` (from the end if ``reverse``), as ``jax.lax.cumsum``.
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"""{summary}
 
     Args:
         x: an array.
@@ -137,46 +133,28 @@ def cumsum(x, axis: int = 0, reverse: bool = False):
         An array of ``x``'s shape.
 
     >>> import fungrad.lax as flax, numpy as np
-    >>> flax.cumsum(np.array([1.0, 2.0, 3.0])).tolist()
-    [1.0, 3.0, 6.0]
+    >>> {example}
+    {result}
     """
-    return bind(cumsum_p, x, axis=int(axis), reverse=bool(reverse))
+    return prim, fn
 
 
-def cumprod(x, axis: int = 0, reverse: bool = False):
-    """Inclusive cumulative product along ``axis``; derivatives are exact at zeros.
-
-    The arguments are those of :func:`cumsum`.
-
-    >>> import fungrad.lax as flax, numpy as np
-    >>> flax.cumprod(np.array([1.0, 2.0, 3.0])).tolist()
-    [1.0, 2.0, 6.0]
-    """
-    return bind(cumprod_p, x, axis=int(axis), reverse=bool(reverse))
-
-
-def cummax(x, axis: int = 0, reverse: bool = False):
-    """Running maximum along ``axis``; ties share the derivative like ``max``.
-
-    The arguments are those of :func:`cumsum`.
-
-    >>> import fungrad.lax as flax, numpy as np
-    >>> flax.cummax(np.array([1.0, 3.0, 2.0])).tolist()
-    [1.0, 3.0, 3.0]
-    """
-    return bind(cummax_p, x, axis=int(axis), reverse=bool(reverse))
-
-
-def cummin(x, axis: int = 0, reverse: bool = False):
-    """Running minimum along ``axis``; ties share the derivative like ``min``.
-
-    The arguments are those of :func:`cumsum`.
-
-    >>> import fungrad.lax as flax, numpy as np
-    >>> flax.cummin(np.array([3.0, 1.0, 2.0]), reverse=True).tolist()
-    [1.0, 1.0, 2.0]
-    """
-    return bind(cummin_p, x, axis=int(axis), reverse=bool(reverse))
+cumsum_p, cumsum = _cumulative(
+    "cumsum", lax.cumsum, "Inclusive cumulative sum along ``axis`` (from the end if ``reverse``).",
+    "flax.cumsum(np.array([1.0, 2.0, 3.0])).tolist()", "[1.0, 3.0, 6.0]",
+)  # fmt: skip
+cumprod_p, cumprod = _cumulative(
+    "cumprod", lax.cumprod, "Inclusive cumulative product along ``axis``; derivatives are exact at zeros.",
+    "flax.cumprod(np.array([1.0, 2.0, 3.0])).tolist()", "[1.0, 2.0, 6.0]",
+)  # fmt: skip
+cummax_p, cummax = _cumulative(
+    "cummax", lax.cummax, "Running maximum along ``axis``; ties share the derivative like ``max``.",
+    "flax.cummax(np.array([1.0, 3.0, 2.0])).tolist()", "[1.0, 3.0, 3.0]",
+)  # fmt: skip
+cummin_p, cummin = _cumulative(
+    "cummin", lax.cummin, "Running minimum along ``axis``; ties share the derivative like ``min``.",
+    "flax.cummin(np.array([3.0, 1.0, 2.0]), reverse=True).tolist()", "[1.0, 1.0, 2.0]",
+)  # fmt: skip
 
 
 deflinear(cumsum_p, lambda ct, x, *, axis, reverse: [cumsum(ct, axis, not reverse)])
