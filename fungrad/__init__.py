@@ -16,6 +16,16 @@ from fungrad._src.api import (
     vjp,
 )
 from fungrad._src.api_vmap import hessian, jacfwd, jacrev, vmap
+from fungrad._src.checkpoint import (
+    checkpoint,
+    checkpoint_name,
+    checkpoint_policies,
+    print_saved_residuals,
+    remat,
+    saved_residuals,
+)
+from fungrad._src.config import config
+from fungrad._src.custom_derivatives import SymbolicZero, custom_jvp, custom_vjp
 from fungrad._src.core import (
     ConcretizationError,
     FungradError,
@@ -33,7 +43,14 @@ __all__ = [
     "FungradTypeError",
     "LeakedTracerError",
     "ShapedArray",
+    "SymbolicZero",
     "TracedIR",
+    "checkpoint",
+    "checkpoint_name",
+    "checkpoint_policies",
+    "config",
+    "custom_jvp",
+    "custom_vjp",
     "grad",
     "jit",
     "hessian",
@@ -46,7 +63,10 @@ __all__ = [
     "make_ir",
     "nn",
     "numpy",
+    "print_saved_residuals",
     "random",
+    "remat",
+    "saved_residuals",
     "scipy",
     "testing",
     "value_and_grad",

@@ -27,7 +27,7 @@ import jax
 from fungrad._src import core
 from fungrad._src.core import ShapedArray, Tracer
 from fungrad._src.ir import IR, ClosedIR, Literal, Var, closure_convert, dce, eval_ir, rewrite
-from fungrad._src.staging import StagingTrace, trace_to_subir
+from fungrad._src.staging import RecomputingTrace, StagingTrace, trace_to_subir
 
 jvp_rules: dict[core.Primitive, Callable] = {}
 transpose_rules: dict[core.Primitive, Callable] = {}
@@ -109,6 +109,8 @@ class JVPTracer(Tracer):
 
 
 class JVPTrace(core.Trace):
+    carries_derivative = True  # float()/np.asarray on its tracers would drop the derivative: core refuses
+
     def __init__(self, parent=None, name: str = "jvp"):
         super().__init__(parent)
         self.name = name
@@ -442,7 +444,9 @@ class Split(NamedTuple):
 
 
 @rewrite
-def partial_eval_ir(ir: IR, unknown: tuple[bool, ...], force_unknown: bool | tuple[bool, ...] = False) -> Split:
+def partial_eval_ir(
+    ir: IR, unknown: tuple[bool, ...], force_unknown: bool | tuple[bool, ...] = False, policy: Callable | None = None
+) -> Split:
     """Split ``ir`` into the work that needs only known operands and the work that needs unknown ones.
 
     Reverse mode applies this to a jvp IR with primals known and tangents unknown: the known part is
@@ -450,10 +454,18 @@ def partial_eval_ir(ir: IR, unknown: tuple[bool, ...], force_unknown: bool | tup
     evaluating ``ir`` under a partially-evaluating trace whose parent stages every known value, so
     nested higher-order primitives split recursively. ``force_unknown`` marks outputs that must come
     out of the unknown IR even when they are known (a loop carry that is unknown elsewhere).
+
+    With a ``policy`` (``checkpoint``'s: ``policy(primitive, *in_avals, **params) -> bool``) a known
+    value the unknown part needs is a residual only if the equation producing it is saveable; other
+    known values are recomputed inside the unknown IR from saveable values and the known inputs.
     """
     force = _per_output(force_unknown, len(ir.outvars))
     known_trace = StagingTrace(stage_constants=True, name="partial_eval")
-    unknown_trace = StagingTrace(parent=known_trace, stage_constants=False, name="partial_eval")
+    if policy is None:
+        unknown_trace = StagingTrace(parent=known_trace, stage_constants=False, name="partial_eval")
+    else:
+        saveable = lambda eqn: policy(eqn.primitive, *(a.aval for a in eqn.inputs), **eqn.params)  # noqa: E731
+        unknown_trace = RecomputingTrace(known_trace, saveable)
     args = [(unknown_trace if u else known_trace).new_arg(a) for a, u in zip(ir.in_avals, unknown)]
     with core.tracing(unknown_trace, known_trace), jax.ensure_compile_time_eval():
         outs = eval_ir(ir, (), args)

@@ -170,6 +170,39 @@ class StagingTrace(core.Trace):
         return ClosedIR(ir, tuple(c for c, _ in consts))
 
 
+class RecomputingTrace(StagingTrace):
+    """Partial evaluation that recomputes instead of saving (rematerialization, ``checkpoint``).
+
+    Where a staged equation needs a known value, a plain partial-evaluating trace captures the value
+    as a residual. This one asks ``saveable(eqn)`` about the known equation that produced it and, if
+    the answer is no, stages that equation again (its own known inputs recursively likewise), so the
+    staged program recomputes the value from saveable values and the known inputs.
+    """
+
+    def __init__(self, parent: StagingTrace, saveable: Callable, name: str = "checkpoint"):
+        super().__init__(parent, stage_constants=False, name=name)
+        self.saveable = saveable
+        self.recomputed: dict[Var, StagingTracer] = {}
+
+    def to_atom(self, x):
+        if isinstance(x, StagingTracer) and x._trace is self.parent:
+            eqn = self.parent.producers.get(x.var)
+            if eqn is not None and not self.saveable(eqn):
+                return self._recompute(x.var, eqn).var
+        return super().to_atom(x)
+
+    def _recompute(self, var: Var, eqn: Eqn) -> StagingTracer:
+        hit = self.recomputed.get(var)
+        if hit is None:
+            known = self.parent
+            args = [a.value if type(a) is Literal else StagingTracer(known, a) for a in eqn.inputs]
+            with core.source_override(eqn.source_info):
+                outs = self.stage(eqn.primitive, args, eqn.params)
+            self.recomputed.update(zip(eqn.outputs, outs if eqn.primitive.multiple_results else [outs]))
+            hit = self.recomputed[var]
+        return hit
+
+
 def trace_to_ir(
     fun_flat: Callable, in_avals: Sequence[ShapedArray], *, name: str = "make_ir", arg_names=None
 ) -> tuple[ClosedIR, list]:
