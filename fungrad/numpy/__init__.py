@@ -384,6 +384,9 @@ from fungrad.numpy._complex import (  # noqa: E402
     isrealobj,
     real,
 )
+from fungrad.numpy._convolution import convolve, correlate  # noqa: E402
+from fungrad.numpy._dtypes import *  # noqa: E402, F403 - dtypes and dtype utilities, listed in its __all__
+from fungrad.numpy._dtypes import __all__ as _dtypes_all  # noqa: E402
 from fungrad.numpy._float_math import (  # noqa: E402
     cbrt,
     copysign,
@@ -409,8 +412,8 @@ from fungrad.numpy._float_math import (  # noqa: E402
     sinc,
     trunc,
 )
-
-from fungrad.numpy._convolution import convolve, correlate  # noqa: E402
+from fungrad.numpy._stacking import *  # noqa: E402, F403 - listed in its __all__
+from fungrad.numpy._stacking import __all__ as _stacking_all  # noqa: E402
 
 # issue-14 breadth modules (each module's own __all__ lists the same names)
 __all__ += [
@@ -418,4 +421,6 @@ __all__ += [
     *("isinf", "isnan", "isneginf", "isposinf", "logaddexp", "logaddexp2", "logical_xor", "rad2deg", "radians"),
     *("rint", "signbit", "sinc", "trunc"),
     *("convolve", "correlate"),
+    *_dtypes_all,
+    *_stacking_all,
 ]
