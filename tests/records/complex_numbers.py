@@ -44,3 +44,18 @@ rec(
     domain=["real", "complex"],
 )
 rec("complex.matmul", fnp.matmul, jnp.matmul, shapes=[(2, 3), (3, 2)])
+rec("complex.abs", fnp.abs, jnp.abs)
+rec(
+    "complex.abs-sum-of-fft",
+    lambda x: fnp.sum(fnp.abs(fnp.fft.rfft(x))),
+    lambda x: jnp.sum(jnp.abs(jnp.fft.rfft(x))),
+    shapes=[(5,)],
+    domain="real",
+)
+rec(
+    "complex.astype-complex",
+    lambda x: fnp.real(fnp.exp(x.astype(fnp.complex128) * 1j)),
+    lambda x: jnp.real(jnp.exp(x.astype(jnp.complex128) * 1j)),
+    shapes=[(3,)],
+    domain="real",
+)

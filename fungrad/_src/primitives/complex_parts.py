@@ -11,8 +11,10 @@ Derivations (``t`` a tangent, ``ct`` a cotangent):
 - ``conj``: ``Re(ct' t) = Re(ct conj(t))`` holds for ``ct' = conj(ct)``.
 - ``complex(x, y) = x + 1j y``: ``Re(ct (x + 1j y)) = Re(ct) x - Im(ct) y``.
 
-A complex value never passes through ``convert_element_type`` to a real dtype here: that cast drops
-the imaginary part with a NumPy ``ComplexWarning``; ``real`` is the explicit way.
+A complex value never passes through ``convert_element_type`` to a real dtype: that cast drops the
+imaginary part with a NumPy ``ComplexWarning``; ``real`` is the explicit way (convert_element_type's
+transpose and ``abs``'s jvp on complex operands use these primitives, so this family sits below the
+elementwise one and is written with ``layout`` only).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from jax import lax
 from fungrad._src import ad, batching, core
 from fungrad._src.ad import Zero, is_undefined
 from fungrad._src.core import Primitive, bind, def_lowering
-from fungrad._src.primitives import elementwise as ew
+from fungrad._src.primitives import layout
 
 
 def complex_dtype(dtype) -> np.dtype:
@@ -46,8 +48,8 @@ def is_complex(x) -> bool:
     return np.issubdtype(core.get_aval(x).dtype, np.complexfloating)
 
 
-def _zeros_real(aval: core.ShapedArray):
-    return ew.full_like_aval(0, core.ShapedArray(aval.shape, real_dtype(aval.dtype), aval.weak_type))
+def _zeros(shape, dtype):
+    return layout.broadcast_in_dim(np.zeros((), dtype), tuple(shape), ())
 
 
 real_p = Primitive("real", linear=True)
@@ -85,19 +87,22 @@ def_lowering(complex_p, lax.complex)
 def _real_transpose(ct, x):
     if type(ct) is Zero:
         return [None]
-    return [complex(ct, ew.full_like_aval(0, core.get_aval(ct)))]
+    aval = core.get_aval(ct)
+    return [complex(ct, _zeros(aval.shape, aval.dtype))]
 
 
 def _imag_transpose(ct, x):
+    # -1j * ct, written as conj(1j * ct) (this family sits below the arithmetic primitives)
     if type(ct) is Zero:
         return [None]
-    return [complex(ew.full_like_aval(0, core.get_aval(ct)), ew.neg(ct))]
+    aval = core.get_aval(ct)
+    return [conj(complex(_zeros(aval.shape, aval.dtype), ct))]
 
 
 def _complex_transpose(ct, x, y):
     if type(ct) is Zero:
         return [None, None]
-    return [real(ct) if is_undefined(x) else None, ew.neg(imag(ct)) if is_undefined(y) else None]
+    return [real(ct) if is_undefined(x) else None, imag(conj(ct)) if is_undefined(y) else None]
 
 
 ad.deflinear(real_p, _real_transpose)
@@ -116,4 +121,5 @@ def to_complex(x):
     """
     if is_complex(x):
         return x
-    return complex(x, _zeros_real(core.get_aval(x)))
+    aval = core.get_aval(x)
+    return complex(x, _zeros(aval.shape, aval.dtype))

@@ -18,6 +18,7 @@ from fungrad._src import ad, batching, core
 from fungrad._src.ad import Zero, defjvp, defjvp_zero, deflinear, is_undefined
 from fungrad._src.core import Primitive, bind, def_lowering
 from fungrad._src.jax_compat import convert_element_type as _lax_convert
+from fungrad._src.primitives import complex_parts as _cx
 from fungrad._src.primitives import layout
 
 
@@ -349,7 +350,15 @@ sqrt_p = _unary("sqrt", lax.sqrt, lambda t, ans, x: div(t, mul(scalar(2, ans), a
 # d x^(-1/2) = -1/2 x^(-3/2) = -1/2 rsqrt(x) / x
 rsqrt_p = _unary("rsqrt", lax.rsqrt, lambda t, ans, x: mul(t, mul(scalar(-0.5, x), div(ans, x))))
 # d|x| = sign(x), with JAX's choices where sign is not the derivative: +t at 0 (and -0), -t at nan
-abs_p = _unary("abs", lax.abs, lambda t, ans, x: select_n(ge(x, scalar(0, x)), neg(t), t))
+abs_p = _unary("abs", lax.abs, lambda t, ans, x: _abs_jvp(t, ans, x))
+
+
+def _abs_jvp(t, ans, x):
+    if not _cx.is_complex(x):
+        return select_n(ge(x, scalar(0, x)), neg(t), t)
+    # complex: d|z| = Re(conj(z) t) / |z|, with |z| = 0 read as 1 (derivative 0 there), as in JAX
+    safe = convert_element_type(select_n(eq(ans, scalar(0, ans)), ans, scalar_like(1, ans)), core.get_aval(x).dtype)
+    return _cx.real(mul(t, div(_cx.conj(x), safe)))
 
 
 exp = _unary_function(exp_p, "exp", "``e ** x`` elementwise.", "flax.exp(0.0).tolist()", "1.0")
@@ -567,6 +576,8 @@ def _convert_jvp(primals, tangents, *, new_dtype, weak_type):
 def _convert_transpose(ct, x, *, new_dtype, weak_type):
     if type(ct) is Zero:
         return [None]
+    if _cx.is_complex(ct) and not np.issubdtype(x.aval.dtype, np.complexfloating):
+        ct = _cx.real(ct)  # real -> complex embeds the reals: its transpose keeps the real part
     return [convert_element_type(ct, x.aval.dtype, x.aval.weak_type)]
 
 
