@@ -6,8 +6,9 @@
 """
 
 from fungrad._src import lax_linalg as linalg  # fungrad.lax.linalg, like jax.lax.linalg
+from fungrad._src.primitives import dot as _dot
+from fungrad._src.primitives import shape as _shape
 from fungrad._src.primitives.conv import conv, conv_general_dilated, conv_transpose
-from fungrad._src.primitives.dot import dot_general
 from fungrad._src.primitives.elementwise import (
     abs,
     add,
@@ -64,7 +65,6 @@ from fungrad._src.primitives.indexing import (
 )
 from fungrad._src.primitives.reductions import argmax, argmin, reduce_max, reduce_min, reduce_sum
 from fungrad._src.primitives.scans import (
-    associative_scan,
     cummax,
     cummin,
     cumprod,
@@ -81,7 +81,6 @@ from fungrad._src.primitives.shape import (
     concatenate,
     expand_dims,
     pad,
-    reshape,
     rev,
     slice,
     squeeze,
@@ -110,18 +109,152 @@ from fungrad._src.primitives.special import (
 from fungrad._src.primitives.windows import reduce_window
 from fungrad.numpy._conversion import _to_array
 
+# Only jax.lax's names, with jax.lax's positional parameters (tests/test_public_api.py checks both).
+__all__ = [
+    "GatherDimensionNumbers",
+    "GatherScatterMode",
+    "ScatterDimensionNumbers",
+    "abs",
+    "acos",
+    "acosh",
+    "add",
+    "argmax",
+    "argmin",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "broadcast_in_dim",
+    "ceil",
+    "concatenate",
+    "conv",
+    "conv_general_dilated",
+    "conv_transpose",
+    "convert_element_type",
+    "cos",
+    "cosh",
+    "cummax",
+    "cummin",
+    "cumprod",
+    "cumsum",
+    "digamma",
+    "div",
+    "dot_general",
+    "dynamic_index_in_dim",
+    "dynamic_slice",
+    "dynamic_slice_in_dim",
+    "dynamic_update_index_in_dim",
+    "dynamic_update_slice",
+    "dynamic_update_slice_in_dim",
+    "eq",
+    "erf",
+    "erf_inv",
+    "erfc",
+    "exp",
+    "exp2",
+    "expand_dims",
+    "expm1",
+    "floor",
+    "gather",
+    "ge",
+    "gt",
+    "igamma",
+    "integer_pow",
+    "le",
+    "lgamma",
+    "linalg",
+    "log",
+    "log1p",
+    "logistic",
+    "lt",
+    "max",
+    "min",
+    "mul",
+    "ne",
+    "neg",
+    "pad",
+    "polygamma",
+    "pow",
+    "reduce_and",
+    "reduce_max",
+    "reduce_min",
+    "reduce_or",
+    "reduce_prod",
+    "reduce_sum",
+    "reduce_window",
+    "rem",
+    "reshape",
+    "rev",
+    "round",
+    "rsqrt",
+    "scatter",
+    "scatter_add",
+    "scatter_max",
+    "scatter_min",
+    "scatter_mul",
+    "select_n",
+    "shift_right_logical",
+    "sign",
+    "sin",
+    "sinh",
+    "slice",
+    "sort",
+    "sort_key_val",
+    "sqrt",
+    "squeeze",
+    "stop_gradient",
+    "sub",
+    "tan",
+    "tanh",
+    "top_k",
+    "transpose",
+]
+
 
 def stop_gradient(x):
     """``x`` unchanged, but a constant to every differentiation (its derivative is zero).
 
-    Example:
-        >>> import fungrad, fungrad.lax as flax
-        >>> float(fungrad.grad(lambda x: x * flax.stop_gradient(x))(3.0))
-        3.0
+    >>> import fungrad, fungrad.lax as flax
+    >>> float(fungrad.grad(lambda x: x * flax.stop_gradient(x))(3.0))
+    3.0
     """
     return _stop_gradient(_to_array(x))
 
 
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+    """General tensor contraction, as ``jax.lax.dot_general``.
+
+    ``dimension_numbers`` is ``((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))``; the result
+    holds the batch axes, then ``lhs``'s free axes, then ``rhs``'s free axes.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> flax.dot_general(fnp.ones((2, 3)), fnp.ones((3, 4)), (((1,), (0,)), ((), ()))).tolist()[0]
+    [3.0, 3.0, 3.0, 3.0]
+    """
+    if precision is not None:
+        raise NotImplementedError(
+            f"dot_general: precision={precision!r} is not supported; fungrad contracts at XLA's default precision"
+        )
+    return _dot.dot_general(lhs, rhs, dimension_numbers, preferred_element_type)
+
+
+def reshape(operand, new_sizes, dimensions=None):
+    """``operand``'s elements in row-major order, in shape ``new_sizes``, as ``jax.lax.reshape``.
+
+    ``dimensions``, if given, is a permutation applied to ``operand`` first.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> flax.reshape(fnp.arange(6), (2, 3)).tolist()
+    [[0, 1, 2], [3, 4, 5]]
+    >>> flax.reshape(fnp.array([[1, 2], [3, 4]]), (4,), dimensions=(1, 0)).tolist()
+    [1, 3, 2, 4]
+    """
+    if dimensions is not None:
+        operand = _shape.transpose(operand, tuple(dimensions))
+    return _shape.reshape(operand, new_sizes)
+
+
 # ---- control flow ---------------------------------------------------------------------------------
-# cond, switch, while_loop, fori_loop, scan, map, associative_scan go here (with their names added to
-# __all__ below), as thin clients of the IR-rewrite toolkit (issue #10).
+# cond, switch, while_loop, fori_loop, scan, map and associative_scan (replacing the list-based import
+# above, whose (axis, reverse) order is not JAX's) go here, with their names in __all__ above.

@@ -53,7 +53,12 @@ def PRNGKey(seed) -> _jax.Array:  # noqa: N802 - JAX's name
 
 
 def key(seed) -> _jax.Array:
-    """Like :func:`PRNGKey`: fungrad keys are raw ``uint32[2]`` arrays, not JAX's typed keys."""
+    """Like :func:`PRNGKey`: fungrad keys are raw ``uint32[2]`` arrays, not JAX's typed keys.
+
+    >>> import fungrad.random as fr
+    >>> fr.key(3).tolist()
+    [0, 3]
+    """
     return PRNGKey(seed)
 
 
@@ -72,13 +77,24 @@ def _check_key(name: str, k):
 
 
 def split(key, num: int | tuple[int, ...] = 2):
-    """``num`` new keys (shape ``(num, 2)``) derived from ``key``."""
+    """``num`` new keys (shape ``(num, 2)``) derived from ``key``.
+
+    >>> import fungrad.random as fr
+    >>> fr.split(fr.PRNGKey(0), 3).shape
+    (3, 2)
+    """
     _check_key("split", key)
     return _r.split(key, num)
 
 
 def fold_in(key, data):
-    """A new key from ``key`` and an integer ``data``."""
+    """A new key from ``key`` and an integer ``data``.
+
+    >>> import fungrad.random as fr
+    >>> k = fr.PRNGKey(0)
+    >>> fr.fold_in(k, 1).tolist() == fr.fold_in(k, 2).tolist()
+    False
+    """
     _check_key("fold_in", key)
     return _r.fold_in(key, asarray(data, _np.uint32))
 
@@ -99,13 +115,25 @@ def uniform(key, shape=(), dtype=None, minval=0.0, maxval=1.0):
 
 
 def normal(key, shape=(), dtype=None):
-    """Standard normal samples."""
+    """Standard normal samples.
+
+    >>> import fungrad.random as fr
+    >>> x = fr.normal(fr.PRNGKey(0), (2, 3), dtype="float32")
+    >>> x.shape, str(x.dtype)
+    ((2, 3), 'float32')
+    """
     _check_key("normal", key)
     return _r.normal(key, shape, dtype)
 
 
 def truncated_normal(key, lower, upper, shape=None, dtype=None):
-    """Standard normal samples truncated to ``[lower, upper]``."""
+    """Standard normal samples truncated to ``[lower, upper]``.
+
+    >>> import fungrad.random as fr
+    >>> x = fr.truncated_normal(fr.PRNGKey(0), -1.0, 1.0, (100,))
+    >>> bool((x >= -1.0).all() and (x <= 1.0).all())
+    True
+    """
     _check_key("truncated_normal", key)
     dtype = _r._float_dtype(dtype)
     lower, upper = asarray(lower, dtype), asarray(upper, dtype)
@@ -115,21 +143,38 @@ def truncated_normal(key, lower, upper, shape=None, dtype=None):
 
 
 def bernoulli(key, p=0.5, shape=None):
-    """Booleans that are True with probability ``p``."""
+    """Booleans that are True with probability ``p``.
+
+    >>> import fungrad.random as fr
+    >>> fr.bernoulli(fr.PRNGKey(0), 1.0, (3,)).tolist()
+    [True, True, True]
+    """
     _check_key("bernoulli", key)
     p = _to_inexact(p)
     return _r.bernoulli(key, p, _get_aval(p).shape if shape is None else shape)
 
 
 def categorical(key, logits, axis: int = -1, shape=None):
-    """Samples of category indices with probabilities ``softmax(logits, axis)``."""
+    """Samples of category indices with probabilities ``softmax(logits, axis)``.
+
+    >>> import fungrad.random as fr
+    >>> import fungrad.numpy as fnp
+    >>> fr.categorical(fr.PRNGKey(0), fnp.array([-1e9, 0.0, -1e9]), shape=(4,)).tolist()
+    [1, 1, 1, 1]
+    """
     _check_key("categorical", key)
     logits = _to_inexact(logits)
     return _r.categorical(key, logits, axis % _get_aval(logits).ndim, shape)
 
 
 def randint(key, shape, minval, maxval, dtype=None):
-    """Integers uniformly in ``[minval, maxval)``."""
+    """Integers uniformly in ``[minval, maxval)``.
+
+    >>> import fungrad.random as fr
+    >>> x = fr.randint(fr.PRNGKey(0), (100,), 3, 5)
+    >>> sorted(set(x.tolist()))
+    [3, 4]
+    """
     _check_key("randint", key)
     dtype = _np.dtype(_jax.dtypes.canonicalize_dtype(int if dtype is None else dtype))
     return _r.randint(key, asarray(minval), asarray(maxval), shape, dtype)

@@ -19,76 +19,77 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import jax
-import numpy as np
-from jax import tree_util
+import jax as _jax
+import numpy as _np
+from jax import tree_util as _tree_util
 
-from fungrad._src import api, core
+from fungrad._src import api as _api
+from fungrad._src import core as _core
 
-__all__ = ["check_against_jax", "check_grads"]
+__all__ = ["assert_trees_close", "check_against_jax", "check_grads"]
 
 # Finite-difference step and tolerance per floating dtype (wider types allow a smaller step).
-_FD_EPS = {np.dtype(np.float64): 1e-4, np.dtype(np.float32): 1e-3, np.dtype(np.float16): 1e-2}
-_FD_TOL = {np.dtype(np.float64): 1e-5, np.dtype(np.float32): 2e-2, np.dtype(np.float16): 1e-1}
+_FD_EPS = {_np.dtype(_np.float64): 1e-4, _np.dtype(_np.float32): 1e-3, _np.dtype(_np.float16): 1e-2}
+_FD_TOL = {_np.dtype(_np.float64): 1e-5, _np.dtype(_np.float32): 2e-2, _np.dtype(_np.float16): 1e-1}
 # Tolerance for fungrad vs JAX (the same maths, possibly in a different but equivalent form).
-_JAX_TOL = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-4, np.dtype(np.float16): 1e-2}
+_JAX_TOL = {_np.dtype(_np.float64): 1e-7, _np.dtype(_np.float32): 1e-4, _np.dtype(_np.float16): 1e-2}
 
 
 # ----------------------------------------------------------------------------------------------
 # Pytree helpers
 
 
-def _dtype(x) -> np.dtype:
-    return core.get_aval(x).dtype if core.is_array_like(x) else np.dtype(np.asarray(x).dtype)
+def _dtype(x) -> _np.dtype:
+    return _core.get_aval(x).dtype if _core.is_array_like(x) else _np.dtype(_np.asarray(x).dtype)
 
 
 def _is_float(x) -> bool:
-    return core.is_differentiable_dtype(_dtype(x))
+    return _core.is_differentiable_dtype(_dtype(x))
 
 
 def _as_array(x):
-    return x if isinstance(x, (jax.Array, core.Tracer)) else jax.numpy.asarray(x)
+    return x if isinstance(x, (_jax.Array, _core.Tracer)) else _jax.numpy.asarray(x)
 
 
-def _widest_float(leaves) -> np.dtype:
+def _widest_float(leaves) -> _np.dtype:
     floats = [_dtype(x) for x in leaves if _is_float(x)]
     if not floats:
-        return np.dtype(np.float64)
-    return max(floats, key=lambda d: np.finfo(d).bits)
+        return _np.dtype(_np.float64)
+    return max(floats, key=lambda d: _np.finfo(d).bits)
 
 
 def _lookup(table, dtype) -> float:
-    dtype = np.dtype(dtype)
-    dtype = np.finfo(dtype).dtype if dtype.kind == "c" else dtype  # complex: its parts' tolerance
-    return table.get(dtype, table[np.dtype(np.float16)])
+    dtype = _np.dtype(dtype)
+    dtype = _np.finfo(dtype).dtype if dtype.kind == "c" else dtype  # complex: its parts' tolerance
+    return table.get(dtype, table[_np.dtype(_np.float16)])
 
 
-def _wide(x) -> np.ndarray:
+def _wide(x) -> _np.ndarray:
     """``x`` in float64, or complex128 when complex (compared and differenced without losing a part)."""
-    x = np.asarray(x)
-    return x.astype(np.complex128) if np.iscomplexobj(x) else x.astype(np.float64)
+    x = _np.asarray(x)
+    return x.astype(_np.complex128) if _np.iscomplexobj(x) else x.astype(_np.float64)
 
 
-def _random_like(x, rng: np.random.Generator):
+def _random_like(x, rng: _np.random.Generator):
     """A standard-normal array like ``x`` (float0 zeros for integer and boolean leaves)."""
-    shape = np.shape(x)
+    shape = _np.shape(x)
     if not _is_float(x):
-        return np.zeros(shape, dtype=jax.dtypes.float0)
-    if np.issubdtype(_dtype(x), np.complexfloating):
-        return jax.numpy.asarray(rng.normal(size=shape) + 1j * rng.normal(size=shape), dtype=_dtype(x))
-    return jax.numpy.asarray(rng.normal(size=shape), dtype=_dtype(x))
+        return _np.zeros(shape, dtype=_jax.dtypes.float0)
+    if _np.issubdtype(_dtype(x), _np.complexfloating):
+        return _jax.numpy.asarray(rng.normal(size=shape) + 1j * rng.normal(size=shape), dtype=_dtype(x))
+    return _jax.numpy.asarray(rng.normal(size=shape), dtype=_dtype(x))
 
 
-def _random_tree(tree, rng: np.random.Generator):
-    return tree_util.tree_map(lambda x: _random_like(x, rng), tree)
+def _random_tree(tree, rng: _np.random.Generator):
+    return _tree_util.tree_map(lambda x: _random_like(x, rng), tree)
 
 
 def _paths(tree, prefix: str) -> list[str]:
-    return [prefix + tree_util.keystr(p) for p, _ in tree_util.tree_flatten_with_path(tree)[0]]
+    return [prefix + _tree_util.keystr(p) for p, _ in _tree_util.tree_flatten_with_path(tree)[0]]
 
 
 def _describe(x) -> str:
-    return f"shape {tuple(np.shape(x))} {np.dtype(_dtype(x)).name}"
+    return f"shape {tuple(_np.shape(x))} {_np.dtype(_dtype(x)).name}"
 
 
 def _errors(got, want) -> tuple[float, float, tuple]:
@@ -96,30 +97,30 @@ def _errors(got, want) -> tuple[float, float, tuple]:
     got, want = _wide(got), _wide(want)
     if got.size == 0:
         return 0.0, 0.0, ()
-    same = (got == want) | (np.isnan(got) & np.isnan(want))
-    with np.errstate(invalid="ignore", over="ignore"):
-        abs_err = np.where(same, 0.0, np.abs(got - want))
-        abs_err = np.where(np.isnan(abs_err), np.inf, abs_err)
-        rel_err = abs_err / np.maximum(np.abs(want), np.finfo(np.float64).tiny)
-    worst = np.unravel_index(int(np.argmax(abs_err)), abs_err.shape) if abs_err.ndim else ()
-    return float(abs_err.max()), float(np.max(np.where(same, 0.0, rel_err))), worst
+    same = (got == want) | (_np.isnan(got) & _np.isnan(want))
+    with _np.errstate(invalid="ignore", over="ignore"):
+        abs_err = _np.where(same, 0.0, _np.abs(got - want))
+        abs_err = _np.where(_np.isnan(abs_err), _np.inf, abs_err)
+        rel_err = abs_err / _np.maximum(_np.abs(want), _np.finfo(_np.float64).tiny)
+    worst = _np.unravel_index(int(_np.argmax(abs_err)), abs_err.shape) if abs_err.ndim else ()
+    return float(abs_err.max()), float(_np.max(_np.where(same, 0.0, rel_err))), worst
 
 
 def _close(got, want, atol: float, rtol: float) -> bool:
     got, want = _wide(got), _wide(want)
-    with np.errstate(invalid="ignore", over="ignore"):
-        ok = (got == want) | (np.isnan(got) & np.isnan(want)) | (np.abs(got - want) <= atol + rtol * np.abs(want))
-    return bool(np.all(ok))
+    with _np.errstate(invalid="ignore", over="ignore"):
+        ok = (got == want) | (_np.isnan(got) & _np.isnan(want)) | (_np.abs(got - want) <= atol + rtol * _np.abs(want))
+    return bool(_np.all(ok))
 
 
 def _mismatch(what: str, path: str, got, want, atol: float, rtol: float) -> str:
     abs_err, rel_err, worst = _errors(got, want)
     at = ""
-    if np.ndim(want):
-        at = f"; worst at index {tuple(int(i) for i in worst)}: fungrad {np.asarray(got)[worst].item()!r}"
-        at += f" vs jax {np.asarray(want)[worst].item()!r}"
-    elif np.size(want):
-        at = f"; fungrad {np.asarray(got).item()!r} vs jax {np.asarray(want).item()!r}"
+    if _np.ndim(want):
+        at = f"; worst at index {tuple(int(i) for i in worst)}: fungrad {_np.asarray(got)[worst].item()!r}"
+        at += f" vs jax {_np.asarray(want)[worst].item()!r}"
+    elif _np.size(want):
+        at = f"; fungrad {_np.asarray(got).item()!r} vs jax {_np.asarray(want).item()!r}"
     return (
         f"{what} disagrees at {path} ({_describe(want)}): max abs err {abs_err:.3g}, max rel err "
         f"{rel_err:.3g} (atol={atol:g}, rtol={rtol:g}){at}"
@@ -138,15 +139,12 @@ def _numerical_jvp(f: Callable, args: tuple, tangents: tuple, eps: float) -> lis
             if not _is_float(x):
                 return x
             moved = _wide(x) + sign * eps * _wide(t)
-            return jax.numpy.asarray(moved, dtype=_dtype(x))
+            return _jax.numpy.asarray(moved, dtype=_dtype(x))
 
-        return tree_util.tree_leaves(f(*tree_util.tree_map(move, args, tangents)))
+        return _tree_util.tree_leaves(f(*_tree_util.tree_map(move, args, tangents)))
 
     plus, minus = shifted(1.0), shifted(-1.0)
-    return [
-        (_wide(p) - _wide(m)) / (2 * eps) if _is_float(p) else None
-        for p, m in zip(plus, minus)
-    ]
+    return [(_wide(p) - _wide(m)) / (2 * eps) if _is_float(p) else None for p, m in zip(plus, minus)]
 
 
 def _inner(xs, ys) -> float:
@@ -155,15 +153,15 @@ def _inner(xs, ys) -> float:
         if x is None or y is None or not _is_float(x) or not _is_float(y):
             continue
         # the real pairing Re(sum(x * y)): the one JAX's complex transposes are taken with respect to
-        total += float(np.real(np.sum(_wide(x) * _wide(y))))
+        total += float(_np.real(_np.sum(_wide(x) * _wide(y))))
     return total
 
 
 def _only_leaf(tangents, index: int):
     """``tangents`` with every float leaf but the ``index``-th zeroed (to find the guilty argument)."""
-    leaves, tree = tree_util.tree_flatten(tangents)
-    out = [t if i == index or not _is_float(t) else jax.numpy.zeros_like(t) for i, t in enumerate(leaves)]
-    return tree_util.tree_unflatten(tree, out)
+    leaves, tree = _tree_util.tree_flatten(tangents)
+    out = [t if i == index or not _is_float(t) else _jax.numpy.zeros_like(t) for i, t in enumerate(leaves)]
+    return _tree_util.tree_unflatten(tree, out)
 
 
 class _Level:
@@ -181,9 +179,9 @@ class _Level:
 
 def _check_jvp(level: _Level, tangents, eps, atol, rtol):
     f, args = level.f, level.args
-    _, t_out = api.jvp(f, args, tangents)
+    _, t_out = _api.jvp(f, args, tangents)
     expected = _numerical_jvp(f, args, tangents, eps)
-    got_leaves = tree_util.tree_leaves(t_out)
+    got_leaves = _tree_util.tree_leaves(t_out)
     out_names = _paths(t_out, "output")
     for name, got, want in zip(out_names, got_leaves, expected):
         if want is None or _close(got, want, atol, rtol):
@@ -199,9 +197,9 @@ def _check_jvp(level: _Level, tangents, eps, atol, rtol):
 
 
 def _jvp_ok(f, args, tangents, eps, atol, rtol) -> bool:
-    _, t_out = api.jvp(f, args, tangents)
+    _, t_out = _api.jvp(f, args, tangents)
     expected = _numerical_jvp(f, args, tangents, eps)
-    return all(w is None or _close(g, w, atol, rtol) for g, w in zip(tree_util.tree_leaves(t_out), expected))
+    return all(w is None or _close(g, w, atol, rtol) for g, w in zip(_tree_util.tree_leaves(t_out), expected))
 
 
 def _check_vjp(level: _Level, tangents, cts, eps, atol, rtol):
@@ -221,16 +219,16 @@ def _check_vjp(level: _Level, tangents, cts, eps, atol, rtol):
 
 
 def _vjp_products(f, args, tangents, cts, eps) -> tuple[float, float]:
-    _, f_vjp = api.vjp(f, *args)
+    _, f_vjp = _api.vjp(f, *args)
     cts_in = f_vjp(cts)
-    lhs = _inner(tree_util.tree_leaves(cts), _numerical_jvp(f, args, tangents, eps))
-    rhs = _inner(tree_util.tree_leaves(cts_in), tree_util.tree_leaves(tangents))
+    lhs = _inner(_tree_util.tree_leaves(cts), _numerical_jvp(f, args, tangents, eps))
+    rhs = _inner(_tree_util.tree_leaves(cts_in), _tree_util.tree_leaves(tangents))
     return lhs, rhs
 
 
 def _guilty_args(level: _Level, tangents, ok: Callable) -> list[str]:
     """The argument leaves which, perturbed alone, reproduce the failure."""
-    leaves = tree_util.tree_leaves(tangents)
+    leaves = _tree_util.tree_leaves(tangents)
     if sum(_is_float(t) for t in leaves) <= 1:
         return [n for n, t in zip(level.arg_names, leaves) if _is_float(t)]
     return [
@@ -244,7 +242,7 @@ def _check_level(level: _Level, modes, max_order, eps, atol, rtol, rng):
         tangents = _random_tree(args, rng)
         _check_jvp(level, tangents, eps, atol, rtol)
         if level.order < max_order:
-            f_jvp = lambda primals, tangents: api.jvp(level.f, primals, tangents)  # noqa: E731
+            f_jvp = lambda primals, tangents: _api.jvp(level.f, primals, tangents)  # noqa: E731
             names = [*level.arg_names, *(f"tangent of {n}" for n in level.arg_names)]
             inner = _Level(f_jvp, (args, tangents), names, f"jvp of {level.label}", level.order + 1)
             _check_level(inner, modes, max_order, eps, atol, rtol, rng)
@@ -253,7 +251,7 @@ def _check_level(level: _Level, modes, max_order, eps, atol, rtol, rng):
         cts = _random_tree(level.f(*args), rng)
         _check_vjp(level, tangents, cts, eps, atol, rtol)
         if level.order < max_order:
-            f_vjp = lambda *primals: api.vjp(level.f, *primals)[1](cts)  # noqa: E731
+            f_vjp = lambda *primals: _api.vjp(level.f, *primals)[1](cts)  # noqa: E731
             inner = _Level(f_vjp, args, level.arg_names, f"vjp of {level.label}", level.order + 1)
             _check_level(inner, modes, max_order, eps, atol, rtol, rng)
 
@@ -301,36 +299,68 @@ def check_grads(
         raise ValueError(f"check_grads: unknown modes {sorted(unknown)}; use 'fwd' and/or 'rev'")
     if order < 1:
         raise ValueError(f"check_grads: order must be >= 1, got {order}")
-    args = tree_util.tree_map(_as_array, tuple(args))
-    dtype = _widest_float(tree_util.tree_leaves(args))
+    args = _tree_util.tree_map(_as_array, tuple(args))
+    dtype = _widest_float(_tree_util.tree_leaves(args))
     eps = _lookup(_FD_EPS, dtype) if eps is None else eps
     atol = _lookup(_FD_TOL, dtype) if atol is None else atol
     rtol = _lookup(_FD_TOL, dtype) if rtol is None else rtol
     level = _Level(f, args, _paths(args, "args"), "f", 1)
-    _check_level(level, tuple(modes), order, eps, atol, rtol, np.random.default_rng(seed))
+    _check_level(level, tuple(modes), order, eps, atol, rtol, _np.random.default_rng(seed))
 
 
 # ----------------------------------------------------------------------------------------------
 # check_against_jax
 
 
-def _compare(what: str, got, want, atol, rtol, check_dtypes: bool, names: Sequence[str]) -> None:
-    got_leaves, got_tree = tree_util.tree_flatten(got)
-    want_leaves, want_tree = tree_util.tree_flatten(want)
+def _compare(
+    what: str, got, want, atol, rtol, check_dtypes: bool, names: Sequence[str], caller: str = "check_against_jax"
+) -> None:
+    got_leaves, got_tree = _tree_util.tree_flatten(got)
+    want_leaves, want_tree = _tree_util.tree_flatten(want)
     if got_tree != want_tree:
-        raise AssertionError(
-            f"check_against_jax: {what} has a different structure: fungrad {got_tree} vs jax {want_tree}"
-        )
+        raise AssertionError(f"{caller}: {what} has a different structure: fungrad {got_tree} vs jax {want_tree}")
     for path, g, w in zip(names, got_leaves, want_leaves):
         g_dtype, w_dtype = _dtype(g), _dtype(w)
-        if np.shape(g) != np.shape(w) or (check_dtypes and g_dtype != w_dtype):
+        if _np.shape(g) != _np.shape(w) or (check_dtypes and g_dtype != w_dtype):
             raise AssertionError(
-                f"check_against_jax: {what} at {path}: fungrad gives {_describe(g)} but jax gives {_describe(w)}"
+                f"{caller}: {what} at {path}: fungrad gives {_describe(g)} but jax gives {_describe(w)}"
             )
-        if g_dtype == jax.dtypes.float0 or w_dtype == jax.dtypes.float0:
+        if g_dtype == _jax.dtypes.float0 or w_dtype == _jax.dtypes.float0:
             continue
         if not _close(g, w, atol, rtol):
-            raise AssertionError("check_against_jax: " + _mismatch(what, path, g, w, atol, rtol))
+            raise AssertionError(f"{caller}: " + _mismatch(what, path, g, w, atol, rtol))
+
+
+def assert_trees_close(
+    actual, expected, *, rtol: float = 1e-7, atol: float = 0.0, check_dtypes: bool = True, what: str = "value"
+) -> None:
+    """Assert two pytrees agree: same structure, same shapes (and dtypes), values within tolerance.
+
+    Values agree where ``|actual - expected| <= atol + rtol * |expected|``; NaNs agree with NaNs and
+    infinities with equal infinities. ``float0`` leaves (the tangents of integer inputs) are compared
+    by shape and dtype only. The error names the first disagreeing leaf by its path, with the maximum
+    absolute and relative errors and the worst index.
+
+    Args:
+        actual: the pytree of arrays computed by fungrad.
+        expected: the reference pytree (e.g. computed by JAX).
+        rtol: relative tolerance.
+        atol: absolute tolerance.
+        check_dtypes: also require equal dtypes.
+        what: the name used for the compared quantity in the error message.
+
+    Raises:
+        AssertionError: on a different structure, shape, dtype, or a value out of tolerance.
+
+    >>> import jax.numpy as jnp, fungrad, fungrad.numpy as fnp
+    >>> from fungrad.testing import assert_trees_close
+    >>> assert_trees_close({"g": fungrad.grad(fnp.sin)(0.5)}, {"g": jnp.cos(0.5)}, rtol=1e-6)
+    >>> assert_trees_close([1.0], [1.5])
+    Traceback (most recent call last):
+    AssertionError: assert_trees_close: value disagrees at value[0] ...
+    """
+    names = _paths(expected, what)
+    _compare(what, actual, expected, atol, rtol, check_dtypes, names, caller="assert_trees_close")
 
 
 def check_against_jax(
@@ -362,7 +392,7 @@ def check_against_jax(
         atol, rtol: tolerances (default by dtype: 1e-7 in float64, 1e-4 in float32).
         check_dtypes: also require equal output dtypes.
         seed: seed of the random tangents and cotangents.
-        jit_reference: run each JAX computation under ``jax.jit`` rather than eagerly. Off by default:
+        jit_reference: run each JAX computation under ``_jax.jit`` rather than eagerly. Off by default:
             XLA's fusion may change results at special values (``inf * 0`` folded away), and the
             oracle is JAX's eager semantics.
 
@@ -380,33 +410,33 @@ def check_against_jax(
     """
     if not isinstance(args, (tuple, list)):
         raise TypeError(f"check_against_jax: args must be a tuple of positional arguments, got {type(args).__name__}")
-    args = tree_util.tree_map(_as_array, tuple(args))
-    dtype = _widest_float(tree_util.tree_leaves(args))
+    args = _tree_util.tree_map(_as_array, tuple(args))
+    dtype = _widest_float(_tree_util.tree_leaves(args))
     atol = _lookup(_JAX_TOL, dtype) if atol is None else atol
     rtol = _lookup(_JAX_TOL, dtype) if rtol is None else rtol
-    rng = np.random.default_rng(seed)
+    rng = _np.random.default_rng(seed)
     compare = lambda what, g, w, names: _compare(what, g, w, atol, rtol, check_dtypes, names)  # noqa: E731
 
-    run = jax.jit if jit_reference else lambda f: f
+    run = _jax.jit if jit_reference else lambda f: f
     out, ref = fungrad_fun(*args), run(jax_fun)(*args)
     out_names = _paths(ref, "output")
     compare("value", out, ref, out_names)
-    float_argnums = tuple(i for i, a in enumerate(args) if all(_is_float(x) for x in tree_util.tree_leaves(a)))
-    ref_leaves = tree_util.tree_leaves(ref)
-    if grad and float_argnums and len(ref_leaves) == 1 and np.shape(ref_leaves[0]) == () and _is_float(ref_leaves[0]):
-        got = api.grad(fungrad_fun, argnums=float_argnums)(*args)
-        want = run(jax.grad(jax_fun, argnums=float_argnums))(*args)
+    float_argnums = tuple(i for i, a in enumerate(args) if all(_is_float(x) for x in _tree_util.tree_leaves(a)))
+    ref_leaves = _tree_util.tree_leaves(ref)
+    if grad and float_argnums and len(ref_leaves) == 1 and _np.shape(ref_leaves[0]) == () and _is_float(ref_leaves[0]):
+        got = _api.grad(fungrad_fun, argnums=float_argnums)(*args)
+        want = run(_jax.grad(jax_fun, argnums=float_argnums))(*args)
         names = [n for i in float_argnums for n in _paths(args[i], f"args[{i}]")]
         compare("grad", got, want, names)
     if jvp:
         tangents = _random_tree(args, rng)
-        got_out, got_t = api.jvp(fungrad_fun, args, tangents)
-        want_out, want_t = run(lambda a, t: jax.jvp(jax_fun, a, t))(args, tangents)
+        got_out, got_t = _api.jvp(fungrad_fun, args, tangents)
+        want_out, want_t = run(lambda a, t: _jax.jvp(jax_fun, a, t))(args, tangents)
         compare("jvp primal output", got_out, want_out, out_names)
         compare("jvp tangent output", got_t, want_t, out_names)
     if vjp:
         cts = _random_tree(ref, rng)
-        got_out, f_vjp = api.vjp(fungrad_fun, *args)
-        want_out, want_cts = run(lambda a, c: (lambda out, f: (out, f(c)))(*jax.vjp(jax_fun, *a)))(args, cts)
+        got_out, f_vjp = _api.vjp(fungrad_fun, *args)
+        want_out, want_cts = run(lambda a, c: (lambda out, f: (out, f(c)))(*_jax.vjp(jax_fun, *a)))(args, cts)
         compare("vjp primal output", got_out, want_out, out_names)
         compare("vjp cotangent", tuple(f_vjp(cts)), tuple(want_cts), _paths(args, "args"))

@@ -13,7 +13,6 @@ import jax.numpy as jnp
 import numpy as np
 
 import fungrad
-from fungrad._src import batching
 
 
 def _allclose(a, b, atol, rtol, what):
@@ -104,26 +103,6 @@ def check_all(f, ref, args, *, atol=1e-8, rtol=1e-8, order=2, vmap=True, argnums
         check_vmap(f, args)
 
 
-def fg_vmap(f, in_axes, axis_size):
-    """fungrad's vmap (the public one once it exists; the batch interpreter until then), out_axes=0."""
-    if hasattr(fungrad, "vmap"):
-        return fungrad.vmap(f, in_axes=in_axes)
-
-    def wrapped(*args):
-        flat = list(args)
-        unboxed = batching.batch_flat(lambda *xs: jax.tree_util.tree_leaves(f(*xs)), flat, in_axes, axis_size, None)
-        outs = []
-        for val, bdim in unboxed:
-            if bdim is None:
-                val = jnp.broadcast_to(val, (axis_size, *np.shape(val)))
-            else:
-                val = jnp.moveaxis(jnp.asarray(val), bdim, 0)
-            outs.append(val)
-        return outs if len(outs) > 1 else outs[0]
-
-    return wrapped
-
-
 def check_vmap(f, args, batch=2, atol=1e-9, rtol=1e-9, seed=5):
     """vmap over every argument at axis 0 and at the last axis, and over each argument alone, vs a loop."""
     rng = np.random.default_rng(seed)
@@ -144,7 +123,7 @@ def check_vmap(f, args, batch=2, atol=1e-9, rtol=1e-9, seed=5):
         inputs = []
         for a, s, ax in zip(args, stacked, axes):
             inputs.append(a if ax is None else np.moveaxis(s, 0, ax))
-        got = fg_vmap(f, axes, batch)(*inputs)
+        got = fungrad.vmap(f, in_axes=axes)(*inputs)
         per = [f(*[a if ax is None else s[b] for a, s, ax in zip(args, stacked, axes)]) for b in range(batch)]
         per_leaves = [jax.tree_util.tree_leaves(p) for p in per]
         got_leaves = jax.tree_util.tree_leaves(got)

@@ -20,26 +20,9 @@ import fungrad
 import fungrad.nn as fnn
 import fungrad.numpy as fnp
 from fungrad._src import ad, ir
+from tests.helpers import assert_trees_close, make_rand
 
-RNG = np.random.default_rng(0)
-
-
-def rand(*shape):
-    return jnp.asarray(RNG.standard_normal(shape))
-
-
-def assert_trees_close(got, want, rtol=1e-10, atol=1e-12):
-    got_leaves, got_tree = tree_util.tree_flatten(got)
-    want_leaves, want_tree = tree_util.tree_flatten(want)
-    assert got_tree == want_tree, f"tree {got_tree} != {want_tree}"
-    for g, w in zip(got_leaves, want_leaves):
-        g, w = np.asarray(g), np.asarray(w)
-        assert g.shape == w.shape, f"shape {g.shape} != {w.shape}"
-        if w.dtype == jax.dtypes.float0:
-            assert g.dtype == jax.dtypes.float0
-            continue
-        assert g.dtype == w.dtype, f"dtype {g.dtype} != {w.dtype}"
-        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+rand = make_rand(0)
 
 
 def assert_same_types(got, want):
@@ -235,8 +218,12 @@ def test_grad_python_control_flow_on_concrete_values():
 
     for v in (2.0, -0.5, -3.0):
         assert float(fungrad.grad(f)(v)) == pytest.approx(float(jax.grad(f)(v)))
-    # int() / float() / indexing with a concrete value under eager grad
-    g = fungrad.grad(lambda x: x * float(x) + jnp.arange(5.0)[int(x)])(2.0)
+    # float() / int() would drop the derivative: an error (tests/test_reliability.py pins the text);
+    # on a stop_gradient-ed value (a constant) they are fine
+    with pytest.raises(fungrad.ConcretizationError, match="drop its derivative"):
+        fungrad.grad(lambda x: x * float(x))(2.0)
+    sg = fungrad.lax.stop_gradient
+    g = fungrad.grad(lambda x: x * float(sg(x)) + jnp.arange(5.0)[int(sg(x))])(2.0)
     assert float(g) == pytest.approx(2.0)
 
 
@@ -451,16 +438,16 @@ IR_TRANSFORMS = {
     "vmap_grad": lambda f: fungrad.vmap(fungrad.grad(lambda x: fnp.sum(f(x)))),
     "grad_vmap": lambda f: fungrad.grad(lambda x: fnp.sum(fungrad.vmap(f)(x))),
 }
-if hasattr(fungrad, "jit"):  # jit's sub-IR rewrites (jvp, linearize, transpose, batch of the body)
-    IR_TRANSFORMS.update(
-        {
-            "jit": lambda f: fungrad.jit(f),
-            "grad_jit": lambda f: fungrad.grad(lambda x: fnp.sum(fungrad.jit(f)(x))),
-            "vmap_jit": lambda f: fungrad.vmap(fungrad.jit(f)),
-            "jvp_jit": lambda f: lambda x: fungrad.jvp(fungrad.jit(f), (x,), (fnp.ones_like(x),)),
-            "jit_grad_vmap": lambda f: fungrad.jit(fungrad.grad(lambda x: fnp.sum(fungrad.vmap(f)(x)))),
-        }
-    )
+# jit's sub-IR rewrites (jvp, linearize, transpose, batch of the body)
+IR_TRANSFORMS.update(
+    {
+        "jit": lambda f: fungrad.jit(f),
+        "grad_jit": lambda f: fungrad.grad(lambda x: fnp.sum(fungrad.jit(f)(x))),
+        "vmap_jit": lambda f: fungrad.vmap(fungrad.jit(f)),
+        "jvp_jit": lambda f: lambda x: fungrad.jvp(fungrad.jit(f), (x,), (fnp.ones_like(x),)),
+        "jit_grad_vmap": lambda f: fungrad.jit(fungrad.grad(lambda x: fnp.sum(fungrad.vmap(f)(x)))),
+    }
+)
 
 IR_PROGRAMS = {
     "tanh_mul": lambda x: fnp.tanh(x) * x,

@@ -34,7 +34,7 @@ FUNGRAD = types.SimpleNamespace(
 )  # fmt: skip
 JAX = types.SimpleNamespace(np=jnp, nn=jax.nn, grad=jax.grad, vmap=jax.vmap, jvp=jax.jvp, vjp=jax.vjp, jit=None)
 
-TRANSFORMS = ["grad", "vmap", "jvp", "vjp"] + (["jit"] if hasattr(fungrad, "jit") else [])
+TRANSFORMS = ["grad", "vmap", "jvp", "vjp", "jit"]
 
 
 def pattern(shape, phase=0.3):

@@ -37,7 +37,6 @@ def test_digits_mlp(tmp_path):
     assert os.path.getsize(out["png"]) > 10_000
 
 
-@pytest.mark.skipif(not hasattr(fungrad.lax, "conv_general_dilated"), reason="fungrad.lax.conv_general_dilated missing")
 def test_digits_cnn(tmp_path):
     out = digits.main(["--model", "cnn", "--steps", "40", "--out", str(tmp_path), "--quiet"])
     assert went_down(out["losses"])

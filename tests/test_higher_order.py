@@ -9,21 +9,9 @@ from jax import tree_util
 import fungrad
 import fungrad.nn as fnn
 import fungrad.numpy as fnp
+from tests.helpers import assert_trees_close, make_rand
 
-RNG = np.random.default_rng(1)
-
-
-def rand(*shape):
-    return jnp.asarray(RNG.standard_normal(shape))
-
-
-def assert_trees_close(got, want, rtol=1e-10, atol=1e-12):
-    got_leaves, got_tree = tree_util.tree_flatten(got)
-    want_leaves, want_tree = tree_util.tree_flatten(want)
-    assert got_tree == want_tree, f"tree {got_tree} != {want_tree}"
-    for g, w in zip(got_leaves, want_leaves):
-        assert np.shape(g) == np.shape(w)
-        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=rtol, atol=atol)
+rand = make_rand(1)
 
 
 def nth_grad(grad, f, n):
@@ -221,7 +209,7 @@ def test_mlp_grad_with_dict_params_matches_jax():
 
 def test_hessian_vector_product_jvp_of_grad():
     params, x, y = mlp_args(sizes=(4, 5, 3), batch=5, seed=4)
-    v = tree_util.tree_map(lambda p: jnp.asarray(RNG.standard_normal(p.shape)), params)
+    v = tree_util.tree_map(lambda p: rand(*p.shape), params)
     got = fungrad.jvp(lambda p: fungrad.grad(FLOSS)(p, x, y), (params,), (v,))[1]
     want = jax.jvp(lambda p: jax.grad(JLOSS)(p, x, y), (params,), (v,))[1]
     assert_trees_close(got, want, rtol=1e-9, atol=1e-12)

@@ -9,30 +9,9 @@ from jax import tree_util
 import fungrad
 import fungrad.nn as fnn
 import fungrad.numpy as fnp
+from tests.helpers import assert_trees_close, assert_trees_equal, make_rand
 
-RNG = np.random.default_rng(7)
-
-
-def rand(*shape):
-    return jnp.asarray(RNG.standard_normal(shape))
-
-
-def assert_trees_close(got, want, rtol=1e-10, atol=1e-12):
-    got_leaves, got_tree = tree_util.tree_flatten(got)
-    want_leaves, want_tree = tree_util.tree_flatten(want)
-    assert got_tree == want_tree, f"tree {got_tree} != {want_tree}"
-    for g, w in zip(got_leaves, want_leaves):
-        assert np.shape(g) == np.shape(w), (np.shape(g), np.shape(w))
-        assert np.asarray(g).dtype == np.asarray(w).dtype
-        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=rtol, atol=atol)
-
-
-def assert_trees_equal(got, want):
-    got_leaves, got_tree = tree_util.tree_flatten(got)
-    want_leaves, want_tree = tree_util.tree_flatten(want)
-    assert got_tree == want_tree
-    for g, w in zip(got_leaves, want_leaves):
-        np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+rand = make_rand(7)
 
 
 # ----------------------------------------------------------------------------------------------

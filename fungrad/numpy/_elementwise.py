@@ -25,6 +25,7 @@ from fungrad.numpy._conversion import (
     broadcast_shapes,
     broadcast_to,
 )
+from fungrad.numpy._function_docs import named
 
 
 def _binary(prim_fn, name: str, example_result: str, on_bool=None):
@@ -39,12 +40,8 @@ def _binary(prim_fn, name: str, example_result: str, on_bool=None):
             return ew.bind(on_bool, x, y)
         return prim_fn(x, y)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"Elementwise ``{name}`` with NumPy broadcasting and JAX's type promotion.\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([1.0, 2.0]), 2.0).tolist()\n{example_result}\n"
-    )
-    return fn
+    summary = f"Elementwise ``{name}`` with NumPy broadcasting and JAX's type promotion."
+    return named(fn, name, summary, f"fnp.{name}(fnp.array([1.0, 2.0]), 2.0).tolist()", example_result)
 
 
 def _unary_float(prim_fn, name: str, example_arg: str, example_result: str):
@@ -56,12 +53,8 @@ def _unary_float(prim_fn, name: str, example_arg: str, example_result: str):
     def fn(x):
         return prim_fn(_to_inexact(x))
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"Elementwise ``{name}`` (integer inputs are promoted to floating point).\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array({example_arg})).tolist()\n{example_result}\n"
-    )
-    return fn
+    summary = f"Elementwise ``{name}`` (integer inputs are promoted to floating point)."
+    return named(fn, name, summary, f"fnp.{name}(fnp.array({example_arg})).tolist()", example_result)
 
 
 # ---- elementwise arithmetic ---------------------------------------------------------------------
@@ -263,12 +256,8 @@ def _rounding(prim_fn, name, example_result: str):
         x = _to_array(x)
         return prim_fn(x) if core.is_differentiable_dtype(get_aval(x).dtype) else x
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"Elementwise ``{name}`` (integers are returned unchanged).\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([-1.5, 2.5])).tolist()\n{example_result}\n"
-    )
-    return fn
+    summary = f"Elementwise ``{name}`` (integers are returned unchanged)."
+    return named(fn, name, summary, f"fnp.{name}(fnp.array([-1.5, 2.5])).tolist()", example_result)
 
 
 floor = _rounding(ew.floor, "floor", "[-2.0, 2.0]")
@@ -331,12 +320,8 @@ def _bitwise(prim, name, example_result: str):
         x, y = _promote_broadcast(x, y)
         return ew.bind(prim, x, y)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"Elementwise ``{name}`` of integers or booleans (broadcast, promoted).\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([12]), 10).tolist()\n{example_result}\n"
-    )
-    return fn
+    summary = f"Elementwise ``{name}`` of integers or booleans (broadcast, promoted)."
+    return named(fn, name, summary, f"fnp.{name}(fnp.array([12]), 10).tolist()", example_result)
 
 
 bitwise_and = _bitwise(ew.and_p, "bitwise_and", "[8]")

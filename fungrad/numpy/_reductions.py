@@ -14,6 +14,7 @@ from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import reductions as red
 from fungrad.numpy._conversion import _canonical_axes, _to_array, _to_inexact, asarray
 from fungrad.numpy._elementwise import sqrt, square, subtract
+from fungrad.numpy._function_docs import named
 from fungrad.numpy._manipulation import expand_dims, ravel
 
 
@@ -96,13 +97,8 @@ def _extremum(reduce, name, example_result: str):
             raise FungradTypeError(f"{name}: zero-size array has no {name}")
         return _keepdims(reduce(_strip_weak(x), axes), axes, keepdims)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"``{name}`` over ``axis``; the gradient is shared evenly among tied elements.\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([[1.0, 4.0], [3.0, 2.0]]), axis=0).tolist()\n"
-        f"{example_result}\n"
-    )
-    return fn
+    summary = f"``{name}`` over ``axis``; the gradient is shared evenly among tied elements."
+    return named(fn, name, summary, f"fnp.{name}(fnp.array([[1.0, 4.0], [3.0, 2.0]]), axis=0).tolist()", example_result)
 
 
 max = _extremum(red.reduce_max, "max", "[3.0, 4.0]")  # noqa: A001
@@ -119,12 +115,8 @@ def _arg_extremum(prim_fn, name, example_result: str):
         out = prim_fn(x, axis, jax.dtypes.canonicalize_dtype(np.int64))
         return _keepdims(out, (axis,), keepdims)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"Index of the {name[3:]} along ``axis`` (of the flattened array if None).\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> int(fnp.{name}(fnp.array([1.0, 4.0, 3.0])))\n{example_result}\n"
-    )
-    return fn
+    summary = f"Index of the {name[3:]} along ``axis`` (of the flattened array if None)."
+    return named(fn, name, summary, f"int(fnp.{name}(fnp.array([1.0, 4.0, 3.0])))", example_result)
 
 
 argmax = _arg_extremum(red.argmax, "argmax", "1")

@@ -28,6 +28,7 @@ from fungrad.numpy._elementwise import (
     subtract,
     where,
 )
+from fungrad.numpy._function_docs import named
 from fungrad.numpy._indexing import at, take
 from fungrad.numpy._manipulation import concatenate, expand_dims, ravel, stack
 from fungrad.numpy._reductions import sum
@@ -216,13 +217,9 @@ def _cumulative(fn, identity, name, example_result: str):
             out = concatenate([full(shape, identity, get_aval(out).dtype), out], axis)
         return out
 
-    cumulative.__name__ = cumulative.__qualname__ = name
-    cumulative.__doc__ = (
-        f"Array API ``{name}``: like ``{fn.__name__}``, optionally starting with the identity.\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([1, 2, 3]), include_initial=True).tolist()\n"
-        f"{example_result}\n"
-    )
-    return cumulative
+    summary = f"Array API ``{name}``: like ``{fn.__name__}``, optionally starting with the identity."
+    example = f"fnp.{name}(fnp.array([1, 2, 3]), include_initial=True).tolist()"
+    return named(cumulative, name, summary, example, example_result)
 
 
 cumulative_sum = _cumulative(ss.cumsum, 0, "cumulative_sum", "[0, 1, 3, 6]")

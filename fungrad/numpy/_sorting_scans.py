@@ -16,6 +16,7 @@ from fungrad._src.primitives import scans
 from fungrad._src.primitives import shape as sh
 from fungrad.numpy._conversion import _canonical_axes, _to_array, _to_inexact, asarray
 from fungrad.numpy._elementwise import where
+from fungrad.numpy._function_docs import named
 from fungrad.numpy._indexing import take
 from fungrad.numpy._manipulation import moveaxis, ravel
 from fungrad.numpy._reductions import _keepdims
@@ -47,7 +48,7 @@ def prod(a, axis=None, dtype=None, keepdims: bool = False):
     return _keepdims(scans.reduce_prod(a, axes), axes, keepdims)
 
 
-def _cumulative(prim_fn, name: str):
+def _cumulative(prim_fn, name: str, example_result: str):
     def fn(a, axis=None, dtype=None):
         a = _accumulation_dtype(_to_array(a), dtype, widen_integers=False)
         if axis is None:
@@ -55,17 +56,12 @@ def _cumulative(prim_fn, name: str):
         axis = _canonical_axes(axis, get_aval(a).ndim)[0]
         return prim_fn(a, axis)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"Inclusive ``{name}`` along ``axis`` (of the flattened array if None).\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([1.0, 2.0, 3.0])).tolist()\n"
-        + ("[1.0, 3.0, 6.0]" if name == "cumsum" else "[1.0, 2.0, 6.0]")
-    )
-    return fn
+    summary = f"Inclusive ``{name}`` along ``axis`` (of the flattened array if None)."
+    return named(fn, name, summary, f"fnp.{name}(fnp.array([1.0, 2.0, 3.0])).tolist()", example_result)
 
 
-cumsum = _cumulative(scans.cumsum, "cumsum")
-cumprod = _cumulative(scans.cumprod, "cumprod")
+cumsum = _cumulative(scans.cumsum, "cumsum", "[1.0, 3.0, 6.0]")
+cumprod = _cumulative(scans.cumprod, "cumprod", "[1.0, 2.0, 6.0]")
 
 
 def _truth(reduce, name: str, example_result: str):
@@ -74,13 +70,10 @@ def _truth(reduce, name: str, example_result: str):
         axes = _canonical_axes(axis, get_aval(a).ndim)
         return _keepdims(reduce(a, axes), axes, keepdims)
 
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = (
-        f"Whether {name} elements along ``axis`` are true (no derivative).\n\n"
-        f">>> import fungrad.numpy as fnp\n>>> fnp.{name}(fnp.array([[True, False], [True, True]]), axis=1).tolist()\n"
-        f"{example_result}\n"
+    summary = f"Whether {name} elements along ``axis`` are true (no derivative)."
+    return named(
+        fn, name, summary, f"fnp.{name}(fnp.array([[True, False], [True, True]]), axis=1).tolist()", example_result
     )
-    return fn
 
 
 any = _truth(scans.reduce_or, "any", "[True, True]")
