@@ -157,17 +157,27 @@ class _JvpRule:
             self.out_avals,
         )
         t_leaves, t_tree = tree_util.tree_flatten(t_out, is_leaf=lambda x: isinstance(x, SymbolicZero))
+        if t_tree != self.out_tree:
+            raise FungradTypeError(
+                f"[custom_jvp] the jvp rule of `{_name(owner.fun)}` returned a tangent output with structure "
+                f"{t_tree}, unlike the primal output's {self.out_tree}"
+            )
         t_leaves = [Zero(t.aval) if isinstance(t, SymbolicZero) else t for t in t_leaves]
-        real = [t for t in t_leaves if type(t) is not Zero]
-        want = [a.to_tangent_aval() for a, t in zip(self.out_avals, t_leaves) if type(t) is not Zero]
-        _check_like(
-            f"[custom_jvp] the jvp rule of `{_name(owner.fun)}` returned a tangent output unlike the primal output",
-            tree_util.tree_structure(real) if t_tree == self.out_tree else t_tree,
-            tree_util.tree_structure(real),
-            real,
-            want,
-        )
+        for t, a in zip(t_leaves, self.out_avals):
+            want = a.to_tangent_aval()
+            got = t.aval if type(t) is Zero else core.get_aval(t)
+            if got.shape != want.shape or (got.dtype != want.dtype and want.dtype != jax.dtypes.float0):
+                raise FungradTypeError(
+                    f"[custom_jvp] the jvp rule of `{_name(owner.fun)}` returned a tangent {got.str_short()} for "
+                    f"a primal output {a.str_short()}: tangents must match their primal's shape and dtype"
+                )
         return out_leaves, t_leaves
+
+
+def _rule_name(rule) -> str:
+    while not hasattr(rule, "owner"):
+        rule = rule.rule
+    return _name(rule.owner.fun)
 
 
 def _zeros_for(aval: core.ShapedArray):
@@ -205,8 +215,21 @@ def _custom_jvp_lowering(*args, call, rule, num_consts):
     return lower_ir(call, (), args)
 
 
+def _call_rule(what, name, rule_call, *args):
+    try:
+        return rule_call(*args)
+    except core.LeakedTracerError as err:
+        raise FungradTypeError(
+            f"[{what}] the rule of `{name}` uses a value that the enclosing transformation is "
+            "differentiating but that is not an argument of the function (a closed-over value): pass it as "
+            f"an explicit argument instead (as in JAX). ({err})"
+        ) from None
+
+
 def _custom_jvp_jvp(primals, tangents, *, call, rule, num_consts):
-    outs, t_outs = rule(list(primals[num_consts:]), list(tangents[num_consts:]))
+    outs, t_outs = _call_rule(
+        "custom_jvp", _rule_name(rule), rule, list(primals[num_consts:]), list(tangents[num_consts:])
+    )
     return outs, _add_closure_tangents(call, primals, tangents, num_consts, t_outs)
 
 
@@ -370,7 +393,7 @@ class _VjpRule:
 
 def _custom_vjp_jvp(primals, tangents, *, call, rule, num_consts):
     args, t_args = primals[num_consts:], tangents[num_consts:]
-    outs, res, res_tree = rule.fwd(list(args))
+    outs, res, res_tree = _call_rule("custom_vjp", rule.name, rule.fwd, list(args))
     nonzero = tuple(type(t) is not Zero for t in t_args)
     if any(nonzero):
         t_outs = custom_lin_p.bind(
