@@ -7,6 +7,7 @@ from fungrad import lax, nn, numpy, random, scipy, testing  # noqa: E402  (numpy
 from fungrad._src import primitives as _primitives  # noqa: F401  (registers every primitive's rules)
 from fungrad._src.api import (
     TracedIR,
+    clear_caches,
     grad,
     jvp,
     linear_transpose,
@@ -28,6 +29,7 @@ from fungrad._src.config import config
 from fungrad._src.custom_derivatives import SymbolicZero, custom_jvp, custom_vjp
 from fungrad._src.core import (
     ConcretizationError,
+    ForeignTracerError,
     FungradError,
     FungradTypeError,
     LeakedTracerError,
@@ -39,12 +41,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ConcretizationError",
+    "ForeignTracerError",
     "FungradError",
     "FungradTypeError",
     "LeakedTracerError",
     "ShapedArray",
-    "SymbolicZero",
     "TracedIR",
+    "SymbolicZero",
     "checkpoint",
     "checkpoint_name",
     "checkpoint_policies",

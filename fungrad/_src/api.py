@@ -10,13 +10,14 @@ zeros are instantiated here, at the boundary, and nowhere else.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Sequence
 
 import jax
 import numpy as np
 from jax import tree_util
 
-from fungrad._src import ad, core, ir, staging
+from fungrad._src import ad, batching, core, ir, jit, staging
 from fungrad._src.core import FungradTypeError, Tracer, get_aval
 from fungrad._src.primitives import elementwise as ew
 
@@ -94,7 +95,12 @@ def _with_user_context(transform: str):
         def inner(*args, **kwargs):
             try:
                 return fn(*args, **kwargs)
-            except FungradTypeError as err:
+            except TypeError as err:
+                if not isinstance(err, FungradTypeError):
+                    foreign = core.foreign_use_error(err, transform)
+                    if foreign is None:
+                        raise
+                    raise foreign from None
                 msg = str(err)
                 if msg.startswith("["):
                     raise
@@ -191,6 +197,7 @@ def make_ir(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable
         c:f32[] = mul b 2.0:f32[]
       in (c,) }
     """
+    core.check_callable(fun, "make_ir")
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     @_with_user_context("make_ir")
@@ -238,6 +245,7 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
     >>> float(y), float(t)
     (0.0, 2.0)
     """
+    core.check_callable(fun, "jvp")
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise FungradTypeError("[jvp] primals and tangents must be tuples or lists of arguments")
     p_leaves, p_tree = flatten_args(tuple(primals), "jvp", "primals")
@@ -245,7 +253,18 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
     if p_tree != t_tree:
         raise FungradTypeError(f"[jvp] primals and tangents have different structures: {p_tree} vs {t_tree}")
     _check_tangents(p_leaves, t_leaves, "jvp")
-    flat_fun = core.flatten_fun(fun, p_tree)
+    aux_box = _Aux("jvp", fun)
+
+    def checked(*args):
+        out = fun(*args)
+        if not has_aux:
+            core.check_outputs(out, "jvp", fun)
+            return out
+        out, aux_arrays = aux_box.split(out)
+        core.check_outputs(out, "jvp", fun)
+        return out, aux_arrays
+
+    flat_fun = core.flatten_fun(checked, p_tree)
 
     tangents_in = [
         ad.Zero(get_aval(p).to_tangent_aval()) if not core.is_differentiable_dtype(get_aval(p).dtype) else t
@@ -261,7 +280,7 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
     out_tree = flat_fun.out_tree
     if has_aux:
         (out, aux), (t_out, _) = (tree_util.tree_unflatten(out_tree, x) for x in (outs, touts))
-        return out, t_out, aux
+        return out, t_out, aux_box.merge(aux)
     return tree_util.tree_unflatten(out_tree, outs), tree_util.tree_unflatten(out_tree, touts)
 
 
@@ -269,27 +288,51 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
 # Reverse mode
 
 
+class _Aux:
+    """Splits ``(output, aux)``: aux's array leaves go through the trace (they may be tracers of an
+    enclosing transformation), any other Python object (strings, ints, None) is passed back as is,
+    as JAX does."""
+
+    def __init__(self, transform: str, fun):
+        self.transform, self.fun = transform, fun
+        self.tree, self.kept = None, None
+
+    def split(self, out):
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            raise FungradTypeError(
+                f"[{self.transform}] has_aux=True requires {core.describe_fun(self.fun)} to return a pair "
+                f"(output, aux), but it returned {type(out).__name__}"
+            )
+        out, aux = out
+        leaves, self.tree = tree_util.tree_flatten(aux)
+        arrays = [core.is_array_like(x) and not isinstance(x, (str, bytes)) for x in leaves]
+        self.kept = [None if a else x for x, a in zip(leaves, arrays)]
+        return out, [x for x, a in zip(leaves, arrays) if a]
+
+    def merge(self, traced):
+        traced = iter(traced)
+        return tree_util.tree_unflatten(self.tree, [next(traced) if k is None else k for k in self.kept])
+
+
 def _linearize(fun, primals, transform: str, has_aux: bool = False):
     """Linearize ``fun`` at the pytree ``primals`` (a tuple of arguments)."""
     leaves, in_tree = flatten_args(tuple(primals), transform)
     out_tree_box = []
+    aux_box = _Aux(transform, fun)
 
     def flat_fun(*xs):
         out = fun(*tree_util.tree_unflatten(in_tree, xs))
+        aux_leaves = []
         if has_aux:
-            if not (isinstance(out, (tuple, list)) and len(out) == 2):
-                raise FungradTypeError(f"[{transform}] has_aux=True requires the function to return (output, aux)")
-            out, aux = out
-            aux_leaves, aux_tree = tree_util.tree_flatten(aux)
-        else:
-            aux_leaves, aux_tree = [], None
+            out, aux_leaves = aux_box.split(out)
+        core.check_outputs(out, transform, fun)
         out_leaves, out_tree = tree_util.tree_flatten(out)
-        out_tree_box.append((out_tree, aux_tree, len(out_leaves)))
+        out_tree_box.append((out_tree, len(out_leaves)))
         return [*out_leaves, *aux_leaves]
 
     outs, linear = _with_user_context(transform)(ad.linearize_flat)(flat_fun, leaves, name=transform)
-    out_tree, aux_tree, n_out = out_tree_box[0]
-    aux = tree_util.tree_unflatten(aux_tree, outs[n_out:]) if has_aux else None
+    out_tree, n_out = out_tree_box[0]
+    aux = aux_box.merge(outs[n_out:]) if has_aux else None
     return leaves, in_tree, outs[:n_out], out_tree, linear, aux
 
 
@@ -303,6 +346,7 @@ def linearize(fun: Callable, *primals):
     >>> float(f_jvp(3.0))
     3.0
     """
+    core.check_callable(fun, "linearize")
     leaves, in_tree, outs, out_tree, linear, _ = _linearize(fun, primals, "linearize")
 
     def f_jvp(*tangents):
@@ -338,6 +382,12 @@ def _make_vjp_fun(leaves, in_tree, outs, out_tree, linear, transform: str):
                     + (f" (output {i})" if len(out_avals) > 1 else "")
                 )
             if cta.dtype != aval.dtype:
+                if np.issubdtype(cta.dtype, np.complexfloating) and not np.issubdtype(aval.dtype, np.complexfloating):
+                    raise FungradTypeError(
+                        f"[{transform}] cotangent{f' {i}' if len(out_avals) > 1 else ''} has dtype "
+                        f"{cta.dtype.name} but the output has dtype {aval.dtype.name}: casting would drop the "
+                        f"imaginary part. Pass a cotangent of dtype {aval.dtype.name} (the output's dtype)"
+                    )
                 ct = ew.convert_element_type(ct, aval.dtype, aval.weak_type)
             clean.append(ct)
         cts_in = linear.transpose(clean)
@@ -358,6 +408,7 @@ def vjp(fun: Callable, *primals, has_aux: bool = False):
     >>> [float(g) for g in f_vjp(1.0)]
     [6.0]
     """
+    core.check_callable(fun, "vjp")
     leaves, in_tree, outs, out_tree, linear, aux = _linearize(fun, primals, "vjp", has_aux)
     vjp_fun = _make_vjp_fun(leaves, in_tree, outs, out_tree, linear, "vjp")
     out = tree_util.tree_unflatten(out_tree, outs)
@@ -372,6 +423,7 @@ def linear_transpose(fun: Callable, *primals):
     >>> [float(c) for c in f_t(1.0)]
     [2.0]
     """
+    core.check_callable(fun, "linear_transpose")
     leaves, in_tree = flatten_args(tuple(primals), "linear_transpose")
     flat_fun = core.flatten_fun(fun, in_tree)
     trace = staging.StagingTrace(stage_constants=False, name="linear_transpose")
@@ -396,10 +448,15 @@ def linear_transpose(fun: Callable, *primals):
     return transposed
 
 
-def _check_grad_inputs(dyn_leaves, dyn, allow_int: bool, transform: str, positions=None):
+def _check_grad_inputs(dyn_leaves, dyn, allow_int: bool, transform: str, positions=None, holomorphic=False):
     names = _path_names(dyn, "args", positions)
     for name, x in zip(names, dyn_leaves):
         dtype = get_aval(x).dtype
+        if holomorphic and not np.issubdtype(dtype, np.complexfloating):
+            raise FungradTypeError(
+                f"[{transform}] holomorphic=True requires complex inputs, but {name} has dtype {dtype.name}: "
+                "convert it with `.astype(complex)`"
+            )
         if not core.is_differentiable_dtype(dtype) and not allow_int:
             raise FungradTypeError(
                 f"[{transform}] cannot differentiate with respect to {name}, which has dtype {dtype.name}: "
@@ -409,7 +466,11 @@ def _check_grad_inputs(dyn_leaves, dyn, allow_int: bool, transform: str, positio
 
 
 def value_and_grad(
-    fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, allow_int: bool = False
+    fun: Callable,
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    allow_int: bool = False,
+    holomorphic: bool = False,
 ) -> Callable:
     """Like :func:`grad`, but returns ``(value, gradient)`` (``((value, aux), gradient)`` with has_aux).
 
@@ -419,16 +480,33 @@ def value_and_grad(
     (8.0, 12.0)
     """
     transform = "grad"
+    core.check_callable(fun, transform)
+    if not isinstance(argnums, int):
+        argnums = tuple(argnums)
+        repeated = sorted({n for n in argnums if argnums.count(n) > 1})
+        if repeated:
+            raise FungradTypeError(
+                f"[grad] argnums={argnums} repeats argument(s) {repeated}: each argument can be "
+                "differentiated once (its gradient would be split between the copies); pass unique argnums"
+            )
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
         nums = _normalize_argnums(argnums, len(args), transform)
+        if len(set(nums)) != len(nums):
+            raise FungradTypeError(f"[grad] argnums={argnums} names an argument twice (counting from the end)")
         dyn, rebuild = _split_args(args, nums)
         dyn_leaves, _ = flatten_args(dyn, transform, positions=nums)
-        _check_grad_inputs(dyn_leaves, dyn, allow_int, transform, nums)
+        _check_grad_inputs(dyn_leaves, dyn, allow_int, transform, nums, holomorphic)
         leaves, in_tree, outs, out_tree, linear, aux = _linearize(
             lambda *d: fun(*rebuild(d), **kwargs), dyn, transform, has_aux
         )
+        if not outs:
+            raise FungradTypeError(
+                f"[grad] requires a scalar output, but {core.describe_fun(fun)} returned "
+                f"{'None' if out_tree == tree_util.tree_structure(None) else out_tree} (no arrays): "
+                "return the scalar to differentiate (a loss), and other values with has_aux=True"
+            )
         if len(outs) != 1 or get_aval(outs[0]).shape != ():
             shapes = [get_aval(o).shape for o in outs]
             raise FungradTypeError(
@@ -438,6 +516,18 @@ def value_and_grad(
         out_aval = get_aval(outs[0])
         if not core.is_differentiable_dtype(out_aval.dtype):
             raise FungradTypeError(f"[grad] requires a floating-point output, got dtype {out_aval.dtype.name}")
+        is_complex = np.issubdtype(out_aval.dtype, np.complexfloating)
+        if is_complex and not holomorphic:
+            raise FungradTypeError(
+                f"[grad] requires a real-valued output, but {core.describe_fun(fun)} returned dtype "
+                f"{out_aval.dtype.name} (its gradient is not defined). For a holomorphic function pass "
+                "holomorphic=True; to differentiate the real part, return `fnp.real(...)`; for the "
+                "general complex case use vjp"
+            )
+        if holomorphic and not is_complex:
+            raise FungradTypeError(
+                f"[grad] holomorphic=True requires a complex output, got dtype {out_aval.dtype.name}"
+            )
         one = np.ones((), dtype=out_aval.dtype)
         grads = _make_vjp_fun(leaves, in_tree, outs, out_tree, linear, transform)(
             tree_util.tree_unflatten(out_tree, [one])
@@ -449,7 +539,13 @@ def value_and_grad(
     return value_and_grad_fun
 
 
-def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, allow_int: bool = False) -> Callable:
+def grad(
+    fun: Callable,
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    allow_int: bool = False,
+    holomorphic: bool = False,
+) -> Callable:
     """The gradient of a scalar-valued ``fun`` with respect to argument(s) ``argnums``.
 
     Args:
@@ -457,6 +553,8 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
         argnums: an int, or a tuple of ints (then a tuple of gradients is returned).
         has_aux: return ``(gradient, aux)``.
         allow_int: allow integer inputs (their gradient is a ``float0`` zero array).
+        holomorphic: ``fun`` is complex-differentiable, from complex inputs to a complex output
+            (as in JAX); without it a complex output is an error.
 
     >>> import fungrad, fungrad.numpy as fnp
     >>> float(fungrad.grad(fnp.tanh)(0.0))
@@ -464,7 +562,7 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
     >>> float(fungrad.grad(fungrad.grad(lambda x: x ** 3))(2.0))
     12.0
     """
-    vg = value_and_grad(fun, argnums, has_aux, allow_int)
+    vg = value_and_grad(fun, argnums, has_aux, allow_int, holomorphic)
 
     @functools.wraps(fun)
     def grad_fun(*args, **kwargs):
@@ -472,3 +570,40 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
         return (g, value_aux[1]) if has_aux else g
 
     return grad_fun
+
+
+# ----------------------------------------------------------------------------------------------
+# Caches
+
+# Constant caches of the array layers (imported after this module, so looked up by name): bounded
+# dicts of small concrete scalars, keyed on dtype and the x64 flag.
+_CONSTANT_CACHES = (
+    ("fungrad.numpy._conversion", "_scalar_cache"),
+    ("fungrad._src.primitives.elementwise", "_constants"),
+)
+
+
+def clear_caches() -> None:
+    """Drop every cache fungrad keeps: traced IRs of ``jit``-ed functions, IR rewrites, compiled
+    eager primitives, abstract evaluation, constants, and JAX's compilation caches (``jax.clear_caches``).
+
+    Nothing here is needed for correctness or for bounded memory (entries about a function or an IR
+    are freed with it, the rest are LRUs of documented size, see ``docs/reliability.md``); use it
+    to release memory at once, or to measure cold-start costs. Later calls trace and compile again.
+
+    >>> import fungrad, fungrad.numpy as fnp
+    >>> f = fungrad.jit(lambda x: x * 2.0)
+    >>> _ = f(1.0)
+    >>> fungrad.clear_caches()
+    >>> float(f(1.0))
+    2.0
+    """
+    core.clear_caches()
+    jit.clear_caches()
+    for rewrite in (ad.jvp_ir, ad.partial_eval_ir, ad.transpose_ir, batching.batch_ir, ir.dce_ir):
+        rewrite.cache.clear()
+    for module, name in _CONSTANT_CACHES:
+        cache = getattr(sys.modules.get(module), name, None)
+        if cache is not None:
+            cache.clear()
+    jax.clear_caches()

@@ -121,6 +121,7 @@ def vmap(
     >>> fungrad.vmap(lambda x, y: fnp.dot(x, y), in_axes=(0, None))(fnp.ones((4, 3)), fnp.ones(3)).shape
     (4,)
     """
+    core.check_callable(fun, "vmap")
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
 
@@ -146,7 +147,13 @@ def vmap(
         ]
         dims = _normalize_dims(leaves, dims, names)
         size = _axis_size(leaves, dims, names, axis_size)
-        flat_fun = core.flatten_fun(lambda a, k: fun(*a, **k), in_tree)
+
+        def checked(a, k):
+            out = fun(*a, **k)
+            core.check_outputs(out, "vmap", fun)
+            return out
+
+        flat_fun = core.flatten_fun(checked, in_tree)
 
         def run(xs, n):
             pairs = batching.batch_flat(flat_fun, xs, dims, n)
@@ -239,6 +246,7 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     >>> fungrad.jacfwd(lambda x: x ** 2)(fnp.array([1.0, 2.0])).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
     """
+    core.check_callable(fun, "jacfwd")
 
     def jacobian(*args, **kwargs):
         dyn_leaves, dyn_tree, f_flat = _jacobian_setup(fun, argnums, args, kwargs, "jacfwd")
@@ -275,6 +283,7 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     >>> fungrad.jacrev(lambda x: x ** 2)(fnp.array([1.0, 2.0])).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
     """
+    core.check_callable(fun, "jacrev")
 
     def jacobian(*args, **kwargs):
         dyn_leaves, dyn_tree, f_flat = _jacobian_setup(fun, argnums, args, kwargs, "jacrev")
@@ -312,4 +321,5 @@ def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fal
     >>> fungrad.hessian(lambda x: fnp.sum(x ** 3))(fnp.array([1.0, 2.0])).tolist()
     [[6.0, 0.0], [0.0, 12.0]]
     """
+    core.check_callable(fun, "hessian")
     return jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)

@@ -18,9 +18,12 @@ shapes, dtypes and weak types match JAX exactly; hot primitives may register a f
 
 from __future__ import annotations
 
+import collections
+import math
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -46,13 +49,121 @@ class ConcretizationError(FungradError, TypeError):
 
 
 class LeakedTracerError(FungradError):
-    """A tracer was used after the transformation that created it had ended."""
+    """A tracer was used after the transformation that created it had ended, or outside the thread
+    and trace that own it."""
+
+
+class ForeignTracerError(FungradTypeError):
+    """JAX-written code (``jax.numpy``, optax, chex, ...) received a fungrad tracer."""
+
+
+def describe_fun(fun) -> str:
+    """```name` (file.py:12)`` for error messages: the function and where it is defined."""
+    name = getattr(fun, "__name__", type(fun).__name__)
+    code = getattr(getattr(fun, "__wrapped__", fun), "__code__", None)
+    if code is None:
+        return f"`{name}`"
+    return f"`{name}` ({os.path.basename(code.co_filename)}:{code.co_firstlineno})"
+
+
+def check_callable(fun, transform: str) -> None:
+    """Fail at transformation time (not at the first call) when ``fun`` is not callable, as JAX does."""
+    if not callable(fun):
+        raise FungradTypeError(
+            f"[{transform}] Expected a callable value, got {fun!r} of type {type(fun).__name__}: pass the "
+            f"function itself, e.g. `fungrad.{transform}(f)`, not the result of calling it"
+        )
+
+
+def check_outputs(out, transform: str, fun) -> None:
+    """Every leaf of a transformed function's return value must be an array (tracers included)."""
+    for path, leaf in tree_util.tree_flatten_with_path(out)[0]:
+        if not is_array_like(leaf):
+            where = f"at output{tree_util.keystr(path)} " if path else ""
+            raise FungradTypeError(
+                f"[{transform}] the return value of {describe_fun(fun)} holds a {type(leaf).__name__} "
+                f"{where}({leaf!r:.60}), which is not an array: functions under {transform} must return "
+                "arrays or pytrees (tuples, lists, dicts) of arrays; return other values from outside "
+                "the transformed function" + (" or as `aux` with has_aux=True" if transform == "grad" else "")
+            )
+
+
+def retag(message: str, transform: str) -> str:
+    """``message`` with its leading ``[transform]`` tag replaced (errors re-raised by an outer transformation)."""
+    if message.startswith("[") and "] " in message:
+        message = message[message.index("] ") + 2 :]
+    return f"[{transform}] {message}"
+
+
+def current_trace_name(default: str) -> str:
+    trace = _state.trace
+    return default if trace is EVAL_TRACE else trace.name
+
+
+_FOREIGN_HINT = (
+    "JAX-written code (jax.numpy, optax, chex, ...) cannot run inside fungrad's transformations. "
+    "Write the transformed function with fungrad ops (fungrad.numpy, fungrad.nn) and call JAX code on "
+    "its results outside it, e.g. `grads = fungrad.grad(loss)(params, batch)` then "
+    "`updates, opt_state = opt.update(grads, opt_state, params)`; put both in one "
+    "`fungrad.jit` (or `jax.jit`) step to compile them into one XLA program"
+)
+
+
+def foreign_use_error(err: BaseException, transform: str, fun_name: str | None = None) -> ForeignTracerError | None:
+    """The idiom-naming error for ``err`` if it is JAX code rejecting a fungrad tracer, else None."""
+    if isinstance(err, ForeignTracerError):
+        return ForeignTracerError(retag(str(err), transform))
+    text = str(err)
+    if not (isinstance(err, TypeError) and "is not a valid JAX type" in text and "fungrad._src." in text):
+        return None
+    where = _foreign_frame(err.__traceback__)
+    inside = f" in `{fun_name}`" if fun_name else ""
+    at = f" at {where}" if where is not None else ""
+    return ForeignTracerError(f"[{transform}] a JAX function received a fungrad tracer{inside}{at}. {_FOREIGN_HINT}")
+
+
+def _is_user_proper(filename: str) -> bool:
+    return not _is_internal(filename) and "-packages" + os.sep not in filename
+
+
+def _foreign_frame(tb) -> SourceInfo | None:
+    """The innermost frame of a traceback in user code proper (not fungrad, JAX or an installed
+    package such as optax): the line that called the JAX-written function."""
+    found = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if _is_user_proper(code.co_filename):
+            found = SourceInfo(code.co_filename, tb.tb_lineno, code.co_name)
+        tb = tb.tb_next
+    return found
+
+
+def _user_frame_outside_packages(frame) -> SourceInfo | None:
+    while frame is not None:
+        if _is_user_proper(frame.f_code.co_filename):
+            return SourceInfo(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+        frame = frame.f_back
+    return None
+
+
+def check_array_size(shape, dtype) -> None:
+    """Refuse arrays XLA cannot even index (more than 2**63 bytes), saying how large they are."""
+    elements = math.prod(int(d) for d in shape)
+    itemsize = 1 if dtype is None else np.dtype(dtype).itemsize
+    nbytes = elements * itemsize
+    if nbytes >= 2**63:
+        of_dtype = "" if dtype is None else f" and dtype {np.dtype(dtype).name}"
+        raise FungradTypeError(
+            f"an array of shape {tuple(int(d) for d in shape)}{of_dtype} is too large: {elements} elements "
+            f"need {nbytes} bytes ({nbytes:.3g}), beyond the 2**63 bytes XLA can address; check the shape"
+        )
 
 
 # ----------------------------------------------------------------------------------------------
 # Source information: which user line created a value or an equation.
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_JAX_DIR = os.path.dirname(os.path.abspath(jax.__file__)) + os.sep
 _INTERNAL_DIRS = (
     _PACKAGE_DIR + os.sep,
     os.path.dirname(os.path.abspath(jax.__file__)) + os.sep,
@@ -280,24 +391,122 @@ def def_abstract_eval(prim: Primitive, rule: Callable) -> None:
     abstract_eval_rules[prim] = rule
 
 
-_shape_cache: dict = {}
+class ParamCache:
+    """A cache keyed on a primitive and its params, tied to the lifetime of what the params hold.
+
+    Params hashed by identity (an IR, a Python callable) key their entry *weakly*: the entry lives
+    exactly as long as the first such object, so the IRs of functions nobody can call again (and the
+    compiled programs traced from them) are freed with them. Every other entry is kept in an LRU of
+    ``maxsize`` entries. ``make(params)`` must not hold the params' identity-hashed objects strongly
+    beyond the call (see :func:`eager_impl`), or the weak entry would keep its own key alive.
+    """
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self.lru: collections.OrderedDict = collections.OrderedDict()
+        self.weak: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self.lock = threading.Lock()
+
+    def get(self, key, anchor):
+        with self.lock:
+            if anchor is None:
+                hit = self.lru.get(key)
+                if hit is not None:
+                    self.lru.move_to_end(key)
+                return hit
+            per = self.weak.get(anchor)
+            return None if per is None else per.get(key)
+
+    def put(self, key, anchor, value) -> None:
+        with self.lock:
+            if anchor is None:
+                self.lru[key] = value
+                if len(self.lru) > self.maxsize:
+                    self.lru.popitem(last=False)
+            else:
+                self.weak.setdefault(anchor, {})[key] = value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.lru.clear()
+            self.weak.clear()
+
+    def __len__(self):
+        return len(self.lru) + sum(len(v) for v in list(self.weak.values()))
+
+
+def _held_by_identity(x) -> bool:
+    return type(x).__hash__ is object.__hash__ and hasattr(type(x), "__weakref__") and not isinstance(x, type)
+
+
+def _weaken(value, found: list):
+    """``value`` with identity-hashed objects replaced by weak references (recording them in ``found``)."""
+    if isinstance(value, tuple):
+        n = len(found)
+        weakened = tuple(_weaken(v, found) for v in value)
+        return value if len(found) == n else weakened  # named tuples stay as they are
+    if _held_by_identity(value):
+        found.append(value)
+        return weakref.ref(value)
+    return value
+
+
+def _strengthen(value):
+    if isinstance(value, tuple):
+        return tuple(_strengthen(v) for v in value)
+    if type(value) is weakref.ref:
+        obj = value()
+        if obj is None:  # only reachable if a caller kept a closure past its key's lifetime
+            raise LeakedTracerError("an IR referenced by a cached compiled primitive was freed")
+        return obj
+    return value
+
+
+def param_cache_key(prim: Primitive, params: dict, *extra):
+    """``(key, anchor)`` for a :class:`ParamCache`, or ``(None, None)`` for unhashable params.
+
+    The key holds identity-hashed param values only weakly; ``anchor`` is the first of them (or None).
+    The x64 flag is part of every key: results depend on JAX's default dtypes.
+    """
+    found: list = []
+    try:
+        items = tuple(sorted((k, _weaken(v, found)) for k, v in params.items()))
+        key = (prim, items, x64_enabled(), *extra)
+        hash(key)
+    except TypeError:
+        return None, None
+    return key, (found[0] if found else None)
+
+
+def x64_enabled() -> bool:
+    """JAX's effective ``jax_enable_x64`` (fungrad keys its dtype-dependent caches on it)."""
+    return bool(jax.config.read("jax_enable_x64"))
+
+
+# Bounds of the strongly held caches (the weakly held parts are bounded by what is alive).
+SHAPE_CACHE_SIZE = 8192
+EAGER_CACHE_SIZE = 4096
+_shape_cache = ParamCache(SHAPE_CACHE_SIZE)
 
 
 def abstract_eval(prim: Primitive, avals, params) -> ShapedArray | list[ShapedArray]:
     """Output aval(s) of ``prim`` for input ``avals`` (a registered rule, else eval_shape of the lowering)."""
     rule = abstract_eval_rules.get(prim)
     if rule is not None:
-        return rule(*avals, **params)
-    try:
-        key = (prim, tuple(avals), tuple(sorted(params.items())))
-        hash(key)
-    except TypeError:
-        key = None
-    out = _shape_cache.get(key) if key is not None else None
+        out = rule(*avals, **params)
+        for aval in out if prim.multiple_results else (out,):
+            if len(aval.shape) > 1:  # 1-d shapes were checked when their operands or params were
+                check_array_size(aval.shape, aval.dtype)
+        return out
+    shape = params.get("shape")
+    if type(shape) is tuple:
+        check_array_size(shape, params.get("dtype") or (avals[0].dtype if avals else None))
+    key, anchor = param_cache_key(prim, params, tuple(avals))
+    out = _shape_cache.get(key, anchor) if key is not None else None
     if out is None:
         out = _eval_shape(prim, avals, params)
         if key is not None:
-            _shape_cache[key] = out
+            _shape_cache.put(key, anchor, out)
     return out
 
 
@@ -335,6 +544,7 @@ class Trace:
         self.parent = current_trace() if parent is None else parent
         self.alive = True
         self.origin = user_source_info()
+        self.thread = threading.current_thread().name  # tracers are valid only in this thread
 
     def process_primitive(self, prim: Primitive, args, params):
         raise NotImplementedError
@@ -373,6 +583,9 @@ class EvalTrace(Trace):
                 raise_leaked(x, prim)
             if isinstance(x, _JaxTracer):
                 under_jax_trace = True
+        shape = params.get("shape")
+        if type(shape) is tuple and len(shape) > 1:  # before XLA, which aborts on overflowing extents
+            check_array_size(shape, params.get("dtype") or (get_aval(args[0]).dtype if args else None))
         if under_jax_trace:  # inside the user's jax.jit: emit the lax ops inline, not a nested jit per op
             return lowering_rules[prim](*args, **params)
         impl = impl_rules.get(prim)
@@ -382,28 +595,36 @@ class EvalTrace(Trace):
 
 
 _JaxTracer = jax.core.Tracer
-_eager_cache: dict = {}
+_eager_cache = ParamCache(EAGER_CACHE_SIZE)
 
 
 def eager_impl(prim: Primitive, params: dict) -> Callable:
     """A ``jax.jit``-compiled lowering of ``prim`` with ``params`` baked in (cached).
 
     Compiling single primitives makes eager dispatch several times cheaper than calling jax.lax
-    op by op; the cache key is the primitive and its (hashable) params.
+    op by op. The cache key is the primitive, its (hashable) params and the x64 flag; entries whose
+    params hold an IR (``jit_p``'s ``ir``) live as long as that IR, the others in a bounded LRU.
     """
-    try:
-        key = (prim, tuple(sorted(params.items())))
-        fn = _eager_cache.get(key)
-    except TypeError:
-        key, fn = None, None
+    key, anchor = param_cache_key(prim, params)
+    fn = _eager_cache.get(key, anchor) if key is not None else None
     if fn is None:
         lower = lowering_rules.get(prim)
         if lower is None:
             raise NotImplementedError(f"primitive {prim.name} has no lowering rule")
-        fn = jax.jit(lambda *xs: lower(*xs, **params))
+        if anchor is None:
+            fn = jax.jit(lambda *xs: lower(*xs, **params))
+        else:  # the compiled function must not keep its own cache key (the IR) alive
+            weak_params = dict(key[1])
+            fn = jax.jit(lambda *xs: lower(*xs, **{k: _strengthen(v) for k, v in weak_params.items()}))
         if key is not None:
-            _eager_cache[key] = fn
+            _eager_cache.put(key, anchor, fn)
     return fn
+
+
+def clear_caches() -> None:
+    """Drop fungrad's primitive-level caches (compiled eager primitives, abstract evaluation)."""
+    _eager_cache.clear()
+    _shape_cache.clear()
 
 
 EVAL_TRACE = EvalTrace()
@@ -486,11 +707,22 @@ def raise_leaked(tracer: Tracer, prim: Primitive | None = None):
     created = getattr(tracer, "created_at", None)
     used_at = user_source_info()
     where = f" at {used_at}" if used_at is not None else ""
+    origin = f"that transformation started at {trace.origin}" + (
+        f"; the tracer was created at {created}" if created is not None else ""
+    )
+    if trace.alive:  # still running: used from another thread, or outside the trace that owns it
+        here = threading.current_thread().name
+        owner = getattr(trace, "thread", None)
+        thread = f" in thread {owner!r}, not in this thread {here!r}" if owner not in (None, here) else ""
+        raise LeakedTracerError(
+            f"[{trace.name}] a tracer was used{what}{where} outside the thread and trace that own it: its "
+            f"`{trace.name}` transformation is still running{thread} ({origin}). A tracer is only valid "
+            "inside the function being transformed, in the thread that runs it: pass values between "
+            "threads as results of the transformed function, not as tracers."
+        )
     raise LeakedTracerError(
         f"[{trace.name}] a tracer was used{what}{where} after its `{trace.name}` transformation ended "
-        f"(that transformation started at {trace.origin}"
-        + (f"; the tracer was created at {created}" if created is not None else "")
-        + "). Tracers are only valid inside the function being transformed: return values out of "
+        f"({origin}). Tracers are only valid inside the function being transformed: return values out of "
         "it instead of storing them in globals or closures."
     )
 
@@ -535,24 +767,54 @@ class Tracer:
             raise_leaked(self)
         return self._trace.concretize(self, why)
 
+    def _value_out(self, why: str):
+        """A concrete value that leaves fungrad (``float()``, ``np.asarray``, ``.item()``): under a
+        differentiating trace the derivative through it would be silently lost, so that is an error.
+        Python control flow (``bool()``, ``if x > 0``) on a concrete primal stays allowed, as in JAX."""
+        trace = self._trace
+        if getattr(trace, "carries_derivative", False) and trace.alive:
+            raise ConcretizationError(
+                f"[{trace.name}] {why} on a value being differentiated by `{trace.name}` (aval "
+                f"{self.aval.str_short()}) would silently drop its derivative. Keep the computation in "
+                "fungrad ops (`x.astype(float)` instead of `float(x)`); if the value is meant to be a "
+                "constant, write `fungrad.lax.stop_gradient(x)` first, then convert it."
+            )
+        return self._concrete(why)
+
     def __bool__(self):
         return bool(self._concrete("bool() (e.g. a Python `if` or `while` on an array)"))
 
     def __int__(self):
-        return int(self._concrete("int()"))
+        return int(self._value_out("int()"))
 
     def __float__(self):
-        return float(self._concrete("float()"))
+        return float(self._value_out("float()"))
 
     def __complex__(self):
-        return complex(self._concrete("complex()"))
+        return complex(self._value_out("complex()"))
 
     def __index__(self):
-        return int(self._concrete("use as an index (__index__)"))
+        return int(self._value_out("use as an index (__index__)"))
 
     def __array__(self, dtype=None, copy=None):
-        value = np.asarray(self._concrete("conversion to a NumPy array"))
+        caller = sys._getframe(1).f_code.co_filename
+        if caller.startswith(_JAX_DIR):  # jnp.asarray(tracer) and friends: JAX code got our tracer
+            where = _user_frame_outside_packages(sys._getframe(1))
+            raise ForeignTracerError(
+                f"[{self._trace.name}] a JAX function received a fungrad tracer ({self.aval.str_short()})"
+                + (f" at {where}" if where is not None else "")
+                + f". {_FOREIGN_HINT}"
+            )
+        value = np.asarray(self._value_out("conversion to a NumPy array"))
         return value if dtype is None else value.astype(dtype)
+
+    def item(self, *args):
+        """The value as a Python scalar: a concretization (an error on traced values)."""
+        return np.asarray(self._value_out("item()")).item(*args)
+
+    def tolist(self):
+        """The value as nested Python lists: a concretization (an error on traced values)."""
+        return np.asarray(self._value_out("tolist()")).tolist()
 
     def __hash__(self):
         raise TypeError("fungrad tracers are unhashable (like jax arrays)")

@@ -26,6 +26,8 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 
 import jax
@@ -125,6 +127,13 @@ batching.def_batching(jit_p, _jit_batch)
 
 # ----------------------------------------------------------------------------------------------
 # The user-facing transformation
+#
+# ``jit(f)`` returns a light :class:`Jitted` wrapper; what it compiles and caches lives in a
+# :class:`_Shared` record kept per (function, options) in a registry keyed *weakly* on the function,
+# as JAX does: ``jit(f)`` re-created inside a loop or a function body finds the traces of earlier
+# ``jit(f)``\ s, and everything is freed with ``f``. The record must therefore never hold ``f``
+# strongly (a weak dictionary's value that refers to its key keeps it alive forever): it holds a
+# weak reference, and each ``Jitted`` holds ``f``.
 
 
 class _Entry:
@@ -135,66 +144,72 @@ class _Entry:
         self.callee, self.consts = closure_convert(closed)
 
 
+class _Foreign:
+    """Cache entry of a signature whose function runs JAX-written code (optax, chex, jax.numpy).
+
+    Called directly, such a function runs on JAX's tracers inside one ``jax.jit`` program; it has no
+    fungrad IR, so transforming it (or asking for its IR) raises ``error``.
+    """
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+
 def _is_tracer(x) -> bool:
     return isinstance(x, (core.Tracer, jax.core.Tracer))
 
 
-class Jitted:
-    """A function compiled by :func:`jit`. Call it; ``lower(*args)`` for ahead-of-time compilation."""
+def _normalize_options(static_argnums, static_argnames, donate_argnums):
+    nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+    donate = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums)
+    return nums, names, donate
 
-    def __init__(self, fun, static_argnums, static_argnames, donate_argnums, explain_retraces):
-        functools.update_wrapper(self, fun)
-        self._fun = fun
-        self._name = getattr(fun, "__name__", type(fun).__name__)
+
+class _Shared:
+    """The traces, IR cache and compiled programs of one function under one set of jit options."""
+
+    def __init__(self, fun, fun_ref, nums, names, donate, explain_retraces):
+        self.fun_ref = fun_ref  # a weak reference when this record is in the registry
+        self.name = getattr(fun, "__name__", type(fun).__name__)
         try:
-            self._signature = inspect.signature(fun)
+            self.signature = inspect.signature(fun)
         except (TypeError, ValueError):
-            self._signature = None
-        nums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-        names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
-        params = list(self._signature.parameters.values()) if self._signature is not None else []
+            self.signature = None
+        params = list(self.signature.parameters.values()) if self.signature is not None else []
         positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        self._static_nums = frozenset(nums) | {positional.index(n) for n in names if n in positional}
-        self._static_names = frozenset(names) | {positional[i] for i in nums if 0 <= i < len(positional)}
-        self._positional = positional
-        self._explain = explain_retraces
-        self._cache: dict = {}
-        self._seen: list = []  # signatures traced so far (kept only with explain_retraces)
+        self.static_nums = frozenset(nums) | {positional.index(n) for n in names if n in positional}
+        self.static_names = frozenset(names) | {positional[i] for i in nums if 0 <= i < len(positional)}
+        self.positional = positional
+        self.explain = explain_retraces
+        self.cache: dict = {}
+        self.seen: list = []  # signatures traced so far (kept only with explain_retraces)
         self.trace_count = 0
 
-        @functools.wraps(fun)
         def body(*args, **kwargs):  # runs only when jax.jit traces: a cache miss
-            leaves, in_tree, statics = self._flatten(args, kwargs)
-            entry = self._entry(args, kwargs, leaves, in_tree, statics)
+            leaves, in_tree, statics = self.flatten(args, kwargs)
+            entry = self.entry(args, kwargs, leaves, in_tree, statics)
+            if type(entry) is _Foreign:  # JAX-written code: run it on JAX's tracers, one XLA program
+                return self.fun_ref()(*args, **kwargs)
             return tree_util.tree_unflatten(entry.out_tree, lower_ir(entry.closed.ir, entry.closed.consts, leaves))
 
-        jax_names = tuple(sorted(self._static_names)) if self._signature is not None else names
-        self._jax_jitted = jax.jit(
-            body,
-            static_argnums=tuple(sorted(self._static_nums)),
-            static_argnames=jax_names,
-            donate_argnums=donate_argnums,
+        # What functools.wraps would copy, except __wrapped__ (a strong reference to ``fun``).
+        for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+            if hasattr(fun, attr):
+                setattr(body, attr, getattr(fun, attr))
+        if self.signature is not None:
+            body.__signature__ = self.signature  # jax.jit resolves static_argnames with it
+        jax_names = tuple(sorted(self.static_names)) if self.signature is not None else names
+        self.jax_jitted = jax.jit(
+            body, static_argnums=tuple(sorted(self.static_nums)), static_argnames=jax_names, donate_argnums=donate
         )
-
-    def __call__(self, *args, **kwargs):
-        if not core.is_eager():
-            return self._call_traced(args, kwargs)
-        try:
-            return self._jax_jitted(*args, **kwargs)
-        except TypeError:
-            self._flatten(args, kwargs, check=True)  # a friendlier error for a non-array argument
-            raise
-
-    def __repr__(self):
-        return f"<fungrad.jit({self._name})>"
-
-    def __get__(self, obj, objtype=None):  # decorating a method binds ``self`` like a function would
-        return self if obj is None else functools.partial(self, obj)
 
     # -- tracing and caching
 
-    def _flatten(self, args, kwargs, check: bool = False):
-        snums, snames = self._static_nums, self._static_names
+    def flatten(self, args, kwargs, check: bool = False):
+        snums, snames = self.static_nums, self.static_names
         dyn = (
             tuple(a for i, a in enumerate(args) if i not in snums),
             {k: v for k, v in kwargs.items() if k not in snames},
@@ -207,72 +222,149 @@ class Jitted:
         if check:
             for i, x in enumerate(leaves):
                 if not core.is_array_like(x):
-                    name = self._arg_names(args, kwargs)[i]
+                    name = self.arg_names(args, kwargs)[i]
                     raise FungradTypeError(
-                        f"[jit] argument `{name}` of `{self._name}` has type {type(x).__name__}, which is not "
+                        f"[jit] argument `{name}` of `{self.name}` has type {type(x).__name__}, which is not "
                         "an array: pass jax or NumPy arrays, Python scalars, or pytrees of them; mark "
                         "configuration arguments static with `static_argnums`/`static_argnames`"
                     )
             leaves = [core.as_concrete(x) for x in leaves]
         return leaves, in_tree, statics
 
-    def _arg_names(self, args, kwargs) -> list[str]:
+    def arg_names(self, args, kwargs) -> list[str]:
         """Readable names of the flattened dynamic arguments (``x``, ``params['w']``), in leaf order."""
-        positions = [i for i in range(len(args)) if i not in self._static_nums]
+        positions = [i for i in range(len(args)) if i not in self.static_nums]
         dyn = (
             tuple(args[i] for i in positions),
-            {k: v for k, v in kwargs.items() if k not in self._static_names},
+            {k: v for k, v in kwargs.items() if k not in self.static_names},
         )
         names = []
         for path, _ in tree_util.tree_flatten_with_path(dyn)[0]:
             if path[0].idx == 0:
                 i = positions[path[1].idx]
-                base = self._positional[i] if i < len(self._positional) else f"args[{i}]"
+                base = self.positional[i] if i < len(self.positional) else f"args[{i}]"
             else:
                 base = str(path[1].key)
             names.append(base + tree_util.keystr(tuple(path[2:])))
         return names
 
-    def _entry(self, args, kwargs, leaves, in_tree, statics) -> _Entry:
+    def entry(self, args, kwargs, leaves, in_tree, statics) -> _Entry | _Foreign:
         avals = tuple(get_aval(x) for x in leaves)
-        key = (in_tree, avals, statics)
+        key = (in_tree, avals, statics, core.x64_enabled())
         try:
-            entry = self._cache.get(key)
+            entry = self.cache.get(key)
         except TypeError:
-            raise FungradTypeError(
-                f"[jit] static arguments of `{self._name}` must be hashable, got {statics}"
-            ) from None
+            raise FungradTypeError(f"[jit] static arguments of `{self.name}` must be hashable, got {statics}") from None
         if entry is not None:
             return entry
-        names = self._arg_names(args, kwargs)
-        if self._explain:
-            if self._seen:
-                _explain_retrace(self._name, self.trace_count + 1, self._seen, (in_tree, names, avals, statics))
-            self._seen = [*self._seen[-63:], (in_tree, names, avals, statics)]
+        names = self.arg_names(args, kwargs)
+        if self.explain:
+            if self.seen:
+                _explain_retrace(self.name, self.trace_count + 1, self.seen, (in_tree, names, avals, statics))
+            self.seen = [*self.seen[-63:], (in_tree, names, avals, statics)]
         self.trace_count += 1
-        snames = self._static_names
+        snames, fun, fun_name = self.static_names, self.fun_ref(), self.name
 
         def call_with_statics(dyn_args, dyn_kwargs):
             full, it = [], iter(dyn_args)
             static_pos = dict(statics[0])
             for i in range(len(dyn_args) + len(static_pos)):
                 full.append(static_pos[i] if i in static_pos else next(it))
-            return self._fun(*full, **dyn_kwargs, **{k: v for k, v in kwargs.items() if k in snames})
+            out = fun(*full, **dyn_kwargs, **{k: v for k, v in kwargs.items() if k in snames})
+            core.check_outputs(out, "jit", fun)
+            return out
 
         flat_fun = core.flatten_fun(call_with_statics, in_tree)
-        # Tracing may run inside JAX's own trace (our jax.jit body, or a user's jax.jit), where even
-        # jnp.asarray(1.0) would give a JAX tracer; the cached IR must hold concrete constants.
-        with jax.ensure_compile_time_eval():
-            closed, _ = trace_to_ir(flat_fun, avals, name="jit", arg_names=names)
+        try:
+            # Tracing may run inside JAX's own trace (our jax.jit body, or a user's jax.jit), where even
+            # jnp.asarray(1.0) would give a JAX tracer; the cached IR must hold concrete constants.
+            with jax.ensure_compile_time_eval():
+                closed, _ = trace_to_ir(flat_fun, avals, name="jit", arg_names=names)
+        except Exception as err:
+            foreign = core.foreign_use_error(err, "jit", fun_name)
+            if foreign is None:
+                raise
+            self.cache[key] = entry = _Foreign(foreign)
+            return entry
         closed = prune_constvars(ClosedIR(dce(closed.ir), closed.consts))
         entry = _Entry(closed, flat_fun.out_tree)
         if not any(_is_tracer(c) for c in closed.consts):  # closed-over tracers are call-specific
-            self._cache[key] = entry
+            self.cache[key] = entry
         return entry
 
+    def traced_entry(self, args, kwargs) -> tuple[list, _Entry]:
+        """The entry (with IR) for these arguments; raise if the function runs JAX-written code."""
+        leaves, in_tree, statics = self.flatten(args, kwargs, check=True)
+        entry = self.entry(args, kwargs, leaves, in_tree, statics)
+        if type(entry) is _Foreign:
+            err = entry.error
+            raise type(err)(core.retag(str(err), core.current_trace_name("jit"))) from None
+        return leaves, entry
+
+
+_registry: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # fun -> {options: _Shared}
+_registry_lock = threading.Lock()
+
+
+def _shared_for(fun, nums, names, donate, explain_retraces) -> _Shared:
+    options = (nums, names, donate, bool(explain_retraces))
+    try:
+        with _registry_lock:
+            per_fun = _registry.get(fun)
+            hit = per_fun.get(options) if per_fun is not None else None
+            if hit is None:
+                hit = _Shared(fun, weakref.ref(fun), nums, names, donate, explain_retraces)
+                _registry.setdefault(fun, {})[options] = hit
+            return hit
+    except TypeError:  # not weakly referenceable, or unhashable: a record of its own, holding ``fun``
+        return _Shared(fun, lambda: fun, nums, names, donate, explain_retraces)
+
+
+def clear_caches() -> None:
+    """Forget every traced IR and compiled program of every ``jit``-ed function (they trace again)."""
+    with _registry_lock:
+        records = [r for per_fun in _registry.values() for r in per_fun.values()]
+    for record in records:
+        record.cache.clear()
+        record.jax_jitted.clear_cache()
+
+
+class Jitted:
+    """A function compiled by :func:`jit`. Call it; ``lower(*args)`` for ahead-of-time compilation.
+
+    Every ``jit(f)`` with the same options shares one trace cache (``trace_count`` counts its traces).
+    """
+
+    def __init__(self, fun, shared: _Shared):
+        functools.update_wrapper(self, fun)
+        self._fun = fun  # keeps ``fun`` (and so the shared record) alive as long as this wrapper
+        self._shared = shared
+        self._name = shared.name
+
+    @property
+    def trace_count(self) -> int:
+        return self._shared.trace_count
+
+    def __call__(self, *args, **kwargs):
+        if not core.is_eager():
+            return self._call_traced(args, kwargs)
+        try:
+            return self._shared.jax_jitted(*args, **kwargs)
+        except TypeError:
+            self._shared.flatten(args, kwargs, check=True)  # a friendlier error for a non-array argument
+            raise
+
+    def __repr__(self):
+        return f"<fungrad.jit({self._name})>"
+
+    def __get__(self, obj, objtype=None):  # decorating a method binds ``self`` like a function would
+        return self if obj is None else functools.partial(self, obj)
+
+    def _arg_names(self, args, kwargs) -> list[str]:
+        return self._shared.arg_names(args, kwargs)
+
     def _call_traced(self, args, kwargs):
-        leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
-        entry = self._entry(args, kwargs, leaves, in_tree, statics)
+        leaves, entry = self._shared.traced_entry(args, kwargs)
         outs = call_jit(entry.callee, entry.consts, leaves, self._name)
         return tree_util.tree_unflatten(entry.out_tree, outs)
 
@@ -281,6 +373,8 @@ class Jitted:
     def lower(self, *args, **kwargs) -> Lowered:
         """Lower for these arguments' shapes: ``.as_text()`` gives StableHLO, ``.compile()`` compiles.
 
+        ``.ir`` of the result is the fungrad IR (None for a function that runs JAX-written code).
+
         >>> import fungrad, fungrad.numpy as fnp
         >>> compiled = fungrad.jit(lambda x: fnp.sin(x) * 2.0).lower(fnp.ones(3)).compile()
         >>> compiled.cost_analysis()["flops"] > 0
@@ -288,14 +382,15 @@ class Jitted:
         """
         if not core.is_eager():
             raise FungradTypeError(f"[jit] `{self._name}`.lower() must be called outside other transformations")
-        leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
-        lowered = self._jax_jitted.lower(*args, **kwargs)
-        return Lowered(lowered, self._entry(args, kwargs, leaves, in_tree, statics).closed)
+        shared = self._shared
+        leaves, in_tree, statics = shared.flatten(args, kwargs, check=True)
+        lowered = shared.jax_jitted.lower(*args, **kwargs)
+        entry = shared.entry(args, kwargs, leaves, in_tree, statics)
+        return Lowered(lowered, None if type(entry) is _Foreign else entry.closed)
 
     def ir(self, *args, **kwargs) -> ClosedIR:
         """The (cached) fungrad IR traced for these arguments."""
-        leaves, in_tree, statics = self._flatten(args, kwargs, check=True)
-        return self._entry(args, kwargs, leaves, in_tree, statics).closed
+        return self._shared.traced_entry(args, kwargs)[1].closed
 
 
 def _describe_change(old, new) -> list[str]:
@@ -330,24 +425,29 @@ def _explain_retrace(name: str, number: int, seen: list, new) -> None:
 
 
 def jit(
-    fun: Callable,
+    fun: Callable | None = None,
     static_argnums: int | Sequence[int] = (),
     static_argnames: str | Sequence[str] = (),
     donate_argnums: int | Sequence[int] = (),
     explain_retraces: bool = False,
-) -> Jitted:
+) -> Jitted | Callable[[Callable], Jitted]:
     """Compile ``fun`` with XLA: trace it once per argument signature, then run the compiled program.
 
     Args:
-        fun: a function of arrays / pytrees of arrays, written with fungrad ops.
+        fun: a function of arrays / pytrees of arrays, written with fungrad ops. Omit it to get a
+            decorator: ``@fungrad.jit(static_argnames="n")``.
         static_argnums, static_argnames: arguments passed as Python values (hashable); each new value
             traces again. Use them for configuration that Python control flow depends on.
         donate_argnums: positional arguments whose buffers XLA may reuse for outputs.
         explain_retraces: log (logger ``fungrad.jit``) which argument's shape, dtype, weak type or
             static value changed whenever ``fun`` is traced again.
 
-    Inside ``grad``, ``vmap``, ``jvp`` or another ``jit`` the call becomes a ``jit`` equation, so the
-    transformed work stays compiled. Results are ``jax.Array``\\ s on JAX's default device.
+    The trace cache belongs to ``fun`` (held weakly) and these options, as in JAX: ``jit(f)`` created
+    anew for every call traces only once. Inside ``grad``, ``vmap``, ``jvp`` or another ``jit`` the
+    call becomes a ``jit`` equation, so the transformed work stays compiled. Called directly (no
+    fungrad transformation around it), ``fun`` may also call JAX-written code such as an optax
+    update: it then runs on JAX's tracers as one XLA program. Results are ``jax.Array``\\ s on JAX's
+    default device.
 
     >>> import fungrad, fungrad.numpy as fnp
     >>> f = fungrad.jit(lambda x: fnp.sum(fnp.tanh(x) ** 2))
@@ -355,5 +455,16 @@ def jit(
     0.0
     >>> float(fungrad.grad(f)(0.0))
     0.0
+    >>> @fungrad.jit(static_argnames="n")
+    ... def power(x, n):
+    ...     return x**n
+    >>> float(power(2.0, n=3))
+    8.0
     """
-    return Jitted(fun, static_argnums, static_argnames, donate_argnums, explain_retraces)
+    nums, names, donate = _normalize_options(static_argnums, static_argnames, donate_argnums)
+    if fun is None:
+        return functools.partial(
+            jit, static_argnums=nums, static_argnames=names, donate_argnums=donate, explain_retraces=explain_retraces
+        )
+    core.check_callable(fun, "jit")
+    return Jitted(fun, _shared_for(fun, nums, names, donate, explain_retraces))
