@@ -373,6 +373,7 @@ del getitem
 
 # Issue 14 (complex numbers, FFT, breadth): thematic modules, imported after the core names they use.
 from fungrad.numpy import fft  # noqa: E402
+from fungrad.numpy._comparison import allclose, array_equal, array_equiv, isclose  # noqa: E402
 from fungrad.numpy._complex import (  # noqa: E402
     angle,
     conj,
@@ -388,25 +389,43 @@ from fungrad.numpy._convolution import convolve, correlate  # noqa: E402
 from fungrad.numpy._dtypes import *  # noqa: E402, F403 - dtypes and dtype utilities, listed in its __all__
 from fungrad.numpy._dtypes import __all__ as _dtypes_all  # noqa: E402
 from fungrad.numpy._float_math import (  # noqa: E402
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    bitwise_invert,
+    bitwise_left_shift,
+    bitwise_not,
+    bitwise_right_shift,
     cbrt,
     copysign,
     deg2rad,
     degrees,
+    divmod,
     fabs,
     float_power,
     fmax,
     fmin,
     fmod,
     heaviside,
+    i0,
     isinf,
     isnan,
     isneginf,
     isposinf,
+    ldexp,
+    left_shift,
     logaddexp,
     logaddexp2,
     logical_xor,
+    modf,
+    pow,
     rad2deg,
     radians,
+    right_shift,
     rint,
     signbit,
     sinc,
@@ -420,7 +439,9 @@ __all__ += [
     *("cbrt", "copysign", "deg2rad", "degrees", "fabs", "float_power", "fmax", "fmin", "fmod", "heaviside"),
     *("isinf", "isnan", "isneginf", "isposinf", "logaddexp", "logaddexp2", "logical_xor", "rad2deg", "radians"),
     *("rint", "signbit", "sinc", "trunc"),
-    *("convolve", "correlate"),
+    *("convolve", "correlate", "allclose", "array_equal", "array_equiv", "isclose"),
+    *("acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_invert", "bitwise_left_shift"),
+    *("bitwise_not", "bitwise_right_shift", "divmod", "i0", "ldexp", "left_shift", "modf", "pow", "right_shift"),
     *_dtypes_all,
     *_stacking_all,
 ]

@@ -14,6 +14,19 @@ import numpy as _np
 from fungrad._src import core as _core
 
 __all__ = [
+    "float8_e4m3fnuz",
+    "float8_e5m2fnuz",
+    "float8_e4m3b11fnuz",
+    "float8_e3m4",
+    "float8_e4m3",
+    "float8_e8m0fnu",
+    "float4_e2m1fn",
+    "float6_e2m3fn",
+    "float6_e3m2fn",
+    "int1",
+    "int2",
+    "uint1",
+    "uint2",
     "ComplexWarning",
     "array_repr",
     "array_str",
@@ -68,6 +81,19 @@ cdouble, csingle, complex_ = _np.complex128, _np.complex64, _np.complex128
 int_, uint, uint16, uint64 = _np.int64, _np.uint64, _np.uint16, _np.uint64
 bfloat16, float8_e4m3fn, float8_e5m2 = _ml.bfloat16, _ml.float8_e4m3fn, _ml.float8_e5m2
 int4, uint4 = _ml.int4, _ml.uint4
+float8_e4m3fnuz = _ml.float8_e4m3fnuz
+float8_e5m2fnuz = _ml.float8_e5m2fnuz
+float8_e4m3b11fnuz = _ml.float8_e4m3b11fnuz
+float8_e3m4 = _ml.float8_e3m4
+float8_e4m3 = _ml.float8_e4m3
+float8_e8m0fnu = _ml.float8_e8m0fnu
+float4_e2m1fn = _ml.float4_e2m1fn
+float6_e2m3fn = _ml.float6_e2m3fn
+float6_e3m2fn = _ml.float6_e3m2fn
+int1 = _ml.int1
+int2 = _ml.int2
+uint1 = _ml.uint1
+uint2 = _ml.uint2
 generic, number, integer, signedinteger, unsignedinteger = (
     _np.generic,
     _np.number,

@@ -13,11 +13,37 @@ import numpy as np
 
 from fungrad._src.core import get_aval
 from fungrad._src.primitives import elementwise as ew
+from fungrad._src.primitives.bessel import bessel_i0e as _bessel_i0e
 from fungrad.numpy import _elementwise as el
 from fungrad.numpy._conversion import _promote_broadcast, _to_array, _to_inexact, asarray
 from fungrad.numpy._creation import ones_like, zeros_like
+from fungrad.numpy._special import arccos as acos
+from fungrad.numpy._special import arccosh as acosh
+from fungrad.numpy._special import arcsin as asin
+from fungrad.numpy._special import arcsinh as asinh
+from fungrad.numpy._special import arctan as atan
+from fungrad.numpy._special import arctan2 as atan2
+from fungrad.numpy._special import arctanh as atanh
 
 __all__ = [
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "pow",
+    "bitwise_not",
+    "bitwise_invert",
+    "left_shift",
+    "right_shift",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
+    "divmod",
+    "modf",
+    "ldexp",
+    "i0",
     "cbrt",
     "copysign",
     "deg2rad",
@@ -288,3 +314,76 @@ def logical_xor(x1, x2):
     [False, True]
     """
     return el.not_equal(el.not_equal(_to_array(x1), 0), el.not_equal(_to_array(x2), 0))
+
+
+# Array-API spellings of NumPy's names (the same functions)
+pow = el.power  # noqa: A001 - the Array-API name
+bitwise_not = bitwise_invert = el.invert
+
+
+def left_shift(x1, x2):
+    """``x1 * 2**x2`` for integers (bits shifted left).
+
+    >>> import fungrad.numpy as fnp
+    >>> int(fnp.left_shift(3, 2))
+    12
+    """
+    x1, x2 = _promote_broadcast(x1, x2)
+    return el.multiply(x1, el.power(ones_like(x1) * 2, x2))
+
+
+def right_shift(x1, x2):
+    """``floor(x1 / 2**x2)`` for integers (arithmetic shift right).
+
+    >>> import fungrad.numpy as fnp
+    >>> int(fnp.right_shift(-12, 2))
+    -3
+    """
+    x1, x2 = _promote_broadcast(x1, x2)
+    return el.floor_divide(x1, el.power(ones_like(x1) * 2, x2))
+
+
+bitwise_left_shift, bitwise_right_shift = left_shift, right_shift
+
+
+def divmod(x1, x2):  # noqa: A001 - NumPy's name
+    """``(floor_divide(x1, x2), remainder(x1, x2))``.
+
+    >>> import fungrad.numpy as fnp
+    >>> [float(v) for v in fnp.divmod(7.0, 2.0)]
+    [3.0, 1.0]
+    """
+    return el.floor_divide(x1, x2), el.remainder(x1, x2)
+
+
+def modf(x):
+    """``(fractional part, integral part)``, both with the sign of ``x``.
+
+    >>> import fungrad.numpy as fnp
+    >>> [float(v) for v in fnp.modf(-2.5)]
+    [-0.5, -2.0]
+    """
+    whole = trunc(_to_inexact(x))
+    return el.subtract(_to_inexact(x), whole), whole
+
+
+def ldexp(x1, x2):
+    """``x1 * 2**x2`` (``x2`` an integer exponent).
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.ldexp(1.5, 2))
+    6.0
+    """
+    x1 = _to_inexact(x1)
+    return el.multiply(x1, el.power(2.0, asarray(x2, get_aval(x1).dtype)))
+
+
+def i0(x):
+    """The modified Bessel function of the first kind, order 0: ``i0e(x) * exp(|x|)``.
+
+    >>> import fungrad.numpy as fnp
+    >>> round(float(fnp.i0(1.0)), 6)
+    1.266066
+    """
+    x = _to_inexact(x)
+    return el.multiply(_bessel_i0e(x), el.exp(el.absolute(x)))
