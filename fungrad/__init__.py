@@ -3,7 +3,7 @@
 Public API (explicit re-exports only; the implementation lives in ``fungrad._src``).
 """
 
-from fungrad import lax, nn, numpy, random, scipy, testing  # noqa: E402  (numpy installs array methods on tracers)
+from fungrad import debug, lax, nn, numpy, random, scipy, testing  # noqa: E402  (numpy installs array methods on tracers)
 from fungrad._src import primitives as _primitives  # noqa: F401  (registers every primitive's rules)
 from fungrad._src.api import (
     TracedIR,
@@ -26,7 +26,6 @@ from fungrad._src.checkpoint import (
     saved_residuals,
 )
 from fungrad._src.config import config
-from fungrad._src.custom_derivatives import SymbolicZero, custom_jvp, custom_vjp
 from fungrad._src.core import (
     ConcretizationError,
     ForeignTracerError,
@@ -35,6 +34,7 @@ from fungrad._src.core import (
     LeakedTracerError,
     ShapedArray,
 )
+from fungrad._src.custom_derivatives import SymbolicZero, custom_jvp, custom_vjp
 from fungrad._src.jit import jit
 
 __version__ = "0.1.0"
@@ -54,6 +54,7 @@ __all__ = [
     "config",
     "custom_jvp",
     "custom_vjp",
+    "debug",
     "grad",
     "jit",
     "hessian",

@@ -14,6 +14,12 @@ _OPTIONS = {
         "Warn when vmap turns a cond/switch with a batched predicate into running every branch "
         "(the warning names the cond's line and each branch's equation count).",
     ),
+    "debug_nans": (
+        False,
+        "Raise FloatingPointError at the first NaN, naming the forward or backward equation, its primitive, "
+        "the user's line (and for a backward equation the forward code it differentiates) and its inputs.",
+    ),
+    "debug_infs": (False, "Like debug_nans, for infinities."),
     "trace_size_warning": (
         20_000,
         "Warn once per trace when it grows past this many equations (a long Python loop unrolled into "
@@ -37,6 +43,11 @@ class Config:
     def __init__(self):
         for name, (default, _) in _OPTIONS.items():
             object.__setattr__(self, name, default)
+        object.__setattr__(self, "_watchers", {})
+
+    def watch(self, name: str, fn) -> None:
+        """Call ``fn(value)`` whenever option ``name`` is updated (modules that arm hooks use this)."""
+        self._watchers.setdefault(name, []).append(fn)
 
     def update(self, name: str, value) -> None:
         """Set option ``name`` (see :meth:`describe`)."""
@@ -44,6 +55,8 @@ class Config:
             known = ", ".join(sorted(_OPTIONS))
             raise AttributeError(f"fungrad.config has no option {name!r}; options are: {known}")
         object.__setattr__(self, name, value)
+        for fn in self._watchers.get(name, ()):
+            fn(value)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"use fungrad.config.update({name!r}, value)")

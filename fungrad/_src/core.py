@@ -378,6 +378,8 @@ def def_lowering(prim: Primitive, rule: Callable) -> None:
 
 
 impl_rules: dict[Primitive, Callable] = {}
+# Set while debug_nans / debug_infs is on: ``check(prim, args, params, out)`` after every eager op.
+eager_output_check: Callable | None = None
 
 
 def def_impl(prim: Primitive, rule: Callable) -> None:
@@ -589,9 +591,10 @@ class EvalTrace(Trace):
         if under_jax_trace:  # inside the user's jax.jit: emit the lax ops inline, not a nested jit per op
             return lowering_rules[prim](*args, **params)
         impl = impl_rules.get(prim)
-        if impl is not None:
-            return impl(*args, **params)
-        return eager_impl(prim, params)(*args)
+        out = impl(*args, **params) if impl is not None else eager_impl(prim, params)(*args)
+        if eager_output_check is not None:  # debug_nans / debug_infs (fungrad._src.debug_nans)
+            eager_output_check(prim, args, params, out)
+        return out
 
 
 _JaxTracer = jax.core.Tracer

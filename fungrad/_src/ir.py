@@ -209,11 +209,27 @@ def def_dce(prim: core.Primitive, rule: Callable) -> None:
     dce_rules[prim] = rule
 
 
+_effects: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def has_effect(eqn: Eqn) -> bool:
+    """The equation has an effect of its own or in a sub-IR (a debug callback inside a loop body)."""
+    if eqn.primitive in effectful_primitives:
+        return True
+    for sub in _sub_irs(eqn.params):
+        hit = _effects.get(sub)
+        if hit is None:
+            hit = _effects[sub] = any(has_effect(e) for e in sub.eqns)
+        if hit:
+            return True
+    return False
+
+
 def _dce_eqns(eqns, live: set) -> list:
     kept = []
     for eqn in reversed(eqns):
         used_outs = [v in live for v in eqn.outputs]
-        if eqn.primitive not in effectful_primitives and not any(used_outs):
+        if not any(used_outs) and not has_effect(eqn):
             continue
         rule = dce_rules.get(eqn.primitive)
         if rule is not None:

@@ -41,6 +41,8 @@ from fungrad._src.lowering import Lowered, lower_ir
 from fungrad._src.staging import StagingTrace, trace_to_ir
 
 logger = logging.getLogger("fungrad.jit")
+# Set while debug_nans / debug_infs is on (fungrad._src.debug_nans): ``check(jitted, args, kwargs, out)``.
+result_check: Callable | None = None
 
 # ----------------------------------------------------------------------------------------------
 # The call primitive: the first client of the rewrite toolkit (ad.jvp_ir, ad.partial_eval_ir,
@@ -349,10 +351,13 @@ class Jitted:
         if not core.is_eager():
             return self._call_traced(args, kwargs)
         try:
-            return self._shared.jax_jitted(*args, **kwargs)
+            out = self._shared.jax_jitted(*args, **kwargs)
         except TypeError:
             self._shared.flatten(args, kwargs, check=True)  # a friendlier error for a non-array argument
             raise
+        if result_check is not None:  # debug_nans / debug_infs: re-run op by op only if a NaN came out
+            result_check(self, args, kwargs, out)
+        return out
 
     def __repr__(self):
         return f"<fungrad.jit({self._name})>"
