@@ -314,18 +314,19 @@ class _Aux:
         return tree_util.tree_unflatten(self.tree, [next(traced) if k is None else k for k in self.kept])
 
 
-def _linearize(fun, primals, transform: str, has_aux: bool = False):
-    """Linearize ``fun`` at the pytree ``primals`` (a tuple of arguments)."""
+def _linearize(fun, primals, transform: str, has_aux: bool = False, user_fun=None):
+    """Linearize ``fun`` at the pytree ``primals`` (a tuple of arguments); errors name ``user_fun``."""
     leaves, in_tree = flatten_args(tuple(primals), transform)
     out_tree_box = []
-    aux_box = _Aux(transform, fun)
+    user_fun = fun if user_fun is None else user_fun
+    aux_box = _Aux(transform, user_fun)
 
     def flat_fun(*xs):
         out = fun(*tree_util.tree_unflatten(in_tree, xs))
         aux_leaves = []
         if has_aux:
             out, aux_leaves = aux_box.split(out)
-        core.check_outputs(out, transform, fun)
+        core.check_outputs(out, transform, user_fun)
         out_leaves, out_tree = tree_util.tree_flatten(out)
         out_tree_box.append((out_tree, len(out_leaves)))
         return [*out_leaves, *aux_leaves]
@@ -480,7 +481,7 @@ def value_and_grad(
     (8.0, 12.0)
     """
     transform = "grad"
-    core.check_callable(fun, transform)
+    core.check_callable(fun, "value_and_grad")
     if not isinstance(argnums, int):
         argnums = tuple(argnums)
         repeated = sorted({n for n in argnums if argnums.count(n) > 1})
@@ -499,7 +500,7 @@ def value_and_grad(
         dyn_leaves, _ = flatten_args(dyn, transform, positions=nums)
         _check_grad_inputs(dyn_leaves, dyn, allow_int, transform, nums, holomorphic)
         leaves, in_tree, outs, out_tree, linear, aux = _linearize(
-            lambda *d: fun(*rebuild(d), **kwargs), dyn, transform, has_aux
+            lambda *d: fun(*rebuild(d), **kwargs), dyn, transform, has_aux, fun
         )
         if not outs:
             raise FungradTypeError(
@@ -562,6 +563,7 @@ def grad(
     >>> float(fungrad.grad(fungrad.grad(lambda x: x ** 3))(2.0))
     12.0
     """
+    core.check_callable(fun, "grad")
     vg = value_and_grad(fun, argnums, has_aux, allow_int, holomorphic)
 
     @functools.wraps(fun)
