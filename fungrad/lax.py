@@ -5,6 +5,8 @@
 3.0
 """
 
+from jax import tree_util as _tree_util
+
 from fungrad._src import lax_linalg as linalg  # fungrad.lax.linalg, like jax.lax.linalg
 from fungrad._src.primitives import dot as _dot
 from fungrad._src.primitives import shape as _shape
@@ -122,12 +124,14 @@ __all__ = [
     "argmin",
     "asin",
     "asinh",
+    "associative_scan",
     "atan",
     "atan2",
     "atanh",
     "broadcast_in_dim",
     "ceil",
     "concatenate",
+    "cond",
     "conv",
     "conv_general_dilated",
     "conv_transpose",
@@ -156,6 +160,7 @@ __all__ = [
     "expand_dims",
     "expm1",
     "floor",
+    "fori_loop",
     "gather",
     "ge",
     "gt",
@@ -168,6 +173,7 @@ __all__ = [
     "log1p",
     "logistic",
     "lt",
+    "map",
     "max",
     "min",
     "mul",
@@ -188,6 +194,7 @@ __all__ = [
     "rev",
     "round",
     "rsqrt",
+    "scan",
     "scatter",
     "scatter_add",
     "scatter_max",
@@ -205,21 +212,26 @@ __all__ = [
     "squeeze",
     "stop_gradient",
     "sub",
+    "switch",
     "tan",
     "tanh",
     "top_k",
     "transpose",
+    "while_loop",
 ]
 
 
 def stop_gradient(x):
-    """``x`` unchanged, but a constant to every differentiation (its derivative is zero).
+    """``x`` unchanged, but a constant to every differentiation (its derivative is zero). ``x`` may
+    be a pytree of arrays (as in JAX).
 
     >>> import fungrad, fungrad.lax as flax
     >>> float(fungrad.grad(lambda x: x * flax.stop_gradient(x))(3.0))
     3.0
+    >>> sorted(flax.stop_gradient({"a": 1.0, "b": 2.0}))
+    ['a', 'b']
     """
-    return _stop_gradient(_to_array(x))
+    return _tree_util.tree_map(lambda leaf: _stop_gradient(_to_array(leaf)), x)
 
 
 def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
@@ -256,5 +268,14 @@ def reshape(operand, new_sizes, dimensions=None):
 
 
 # ---- control flow ---------------------------------------------------------------------------------
-# cond, switch, while_loop, fori_loop, scan, map and associative_scan (replacing the list-based import
-# above, whose (axis, reverse) order is not JAX's) go here, with their names in __all__ above.
+# cond, switch, while_loop, fori_loop, scan, map and associative_scan (JAX's signatures) go here, with
+# their names in __all__ above.
+from fungrad._src.control_flow import (  # noqa: E402
+    associative_scan,
+    cond,
+    fori_loop,
+    map,
+    scan,
+    switch,
+    while_loop,
+)

@@ -29,7 +29,7 @@ def _static_int(x):
     return int(value)
 
 
-def fori_loop(lower, upper, body_fun, init_val, unroll=None):
+def fori_loop(lower, upper, body_fun, init_val, *, unroll=None):
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``; returns the final ``val``.
 
     With ``lower`` and ``upper`` known at trace time (Python ints, or concrete arrays) this is a
@@ -70,7 +70,7 @@ def fori_loop(lower, upper, body_fun, init_val, unroll=None):
     return out
 
 
-def map(f, xs, batch_size: int | None = None):  # noqa: A001 - the name of jax.lax.map
+def map(f, xs, *, batch_size: int | None = None):  # noqa: A001 - the name of jax.lax.map
     """``f`` applied to each slice of ``xs`` along its leading axis, as a loop (``stack([f(x) for x in xs])``).
 
     Unlike ``vmap`` the slices run one after another, so memory stays that of one slice;

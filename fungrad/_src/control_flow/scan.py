@@ -346,7 +346,7 @@ def_dce(scan_p, _scan_dce)
 # ---- user-facing function ----------------------------------------------------------------------------
 
 
-def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1, _split_transpose=False):
     """Loop ``f`` over the leading axis of ``xs``, threading a carry: ``(carry, ys)``.
 
     Semantics (as ``jax.lax.scan``), but staged as one loop that every transformation keeps a loop::
@@ -365,6 +365,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         length: the number of steps, when ``xs`` is None (or to check it).
         reverse: scan from the last element to the first.
         unroll: how many steps XLA unrolls per loop iteration (an int, or True for all).
+        _split_transpose: accepted for JAX compatibility; ignored (an XLA scheduling experiment).
 
     >>> import fungrad, fungrad.numpy as fnp
     >>> from fungrad import lax

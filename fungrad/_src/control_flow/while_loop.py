@@ -305,7 +305,7 @@ batching.def_batching(while_p, _while_batch)
 # ---- user-facing function ----------------------------------------------------------------------------
 
 
-def while_loop(cond_fun, body_fun, init_val, max_steps: int | None = None):
+def while_loop(cond_fun, body_fun, init_val, *, max_steps: int | None = None):
     """Repeat ``val = body_fun(val)`` while ``cond_fun(val)``; returns the final ``val``.
 
     Semantics (as ``jax.lax.while_loop``), staged as one loop::

@@ -584,7 +584,9 @@ def _convert_transpose(ct, x, *, new_dtype, weak_type):
 ad.def_jvp(convert_element_type_p, _convert_jvp)
 ad.def_transpose(convert_element_type_p, _convert_transpose)
 
-stop_gradient_p = _unary("stop_gradient", lambda x: x)
+# Lowered to JAX's own stop_gradient so that JAX transformations applied to fungrad-lowered code
+# (jax.grad around a fungrad.jit program, say) respect it too; fungrad's AD never relies on it.
+stop_gradient_p = _unary("stop_gradient", lax.stop_gradient)
 defjvp_zero(stop_gradient_p)
 
 
