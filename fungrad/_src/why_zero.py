@@ -1,0 +1,435 @@
+"""Why is this gradient zero? Explanations read from the IR.
+
+Contract. :func:`why_zero` differentiates ``f`` once (fungrad's ``vjp`` with a unit cotangent on every
+output) to find the input leaves and elements whose gradient is exactly zero, then stages ``f`` with
+``make_ir``, evaluates the IR once keeping every intermediate value, and propagates two marks forward
+from each zero-gradient input: *data* (the value depends on the input at all) and *derivative* (a
+derivative can flow). An equation that receives the derivative mark but does not pass it on *cuts*
+the path, and the cut is the explanation, with the user's line that created the equation:
+
+* an integer or boolean result (an integer cast, a comparison), a primitive whose derivative is zero
+  everywhere (``sign``, ``floor``, ``round``, ``argmax``...; registered with ``ad.defjvp_zero``), or
+  ``stop_gradient``: static facts of the program;
+* a ``where``/``select_n`` operand selected nowhere on these inputs, a ``max``/``min`` operand that never
+  wins, a ReLU (``where(x > 0, x, ...)`` or ``max(x, 0)``) with ``x <= 0`` for every element: facts of
+  these input values (the same program has gradients elsewhere).
+
+An input whose data never reaches an output has *no data dependence*. ``jit`` calls and the taken
+branch of a ``cond`` are entered with their values; a ``scan`` body is analysed statically (its carries
+to a fixed point), so only the static cuts are found inside loops. Element-level zeros of a leaf with
+some nonzero gradient are attributed to ReLU units dead on the whole batch when such units lie on
+its path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+from jax import tree_util
+
+from fungrad._src import ad, api, core
+from fungrad._src.control_flow.cond import cond_p
+from fungrad._src.control_flow.scan import scan_p
+from fungrad._src.core import SourceInfo
+from fungrad._src.ir import IR, Literal, Var
+from fungrad._src.jit import jit_p
+from fungrad._src.primitives import elementwise as ew
+
+# ----------------------------------------------------------------------------------------------
+# Evaluating an IR while keeping every intermediate value (also used by blame and the IR views)
+
+
+def evaluate_recording(ir: IR, consts, args, env: dict | None = None) -> dict:
+    """Evaluate ``ir`` eagerly, equation by equation; returns ``env`` mapping every Var to its value.
+
+    ``jit`` calls and the taken branch of a ``cond`` are entered, so their inner variables get values
+    too. Other higher-order primitives run whole.
+    """
+    env = {} if env is None else env
+
+    def read(a):
+        return a.value if type(a) is Literal else env[a]
+
+    env.update(zip(ir.constvars, consts))
+    env.update(zip(ir.invars, args))
+    for eqn in ir.eqns:
+        ins = [read(a) for a in eqn.inputs]
+        if eqn.primitive is jit_p:
+            evaluate_recording(eqn.params["ir"], (), ins, env)
+            outs = [read(a) for a in eqn.params["ir"].outvars]
+        elif eqn.primitive is cond_p:
+            branch = eqn.params["branches"][int(np.clip(int(np.asarray(ins[0])), 0, len(eqn.params["branches"]) - 1))]
+            evaluate_recording(branch, (), ins[1:], env)
+            outs = [read(a) for a in branch.outvars]
+        else:
+            with core.source_override(eqn.source_info):
+                out = eqn.primitive.bind(*ins, **eqn.params)
+            outs = out if eqn.primitive.multiple_results else [out]
+        env.update(zip(eqn.outputs, outs))
+    return env
+
+
+# ----------------------------------------------------------------------------------------------
+# The report
+
+
+class ZeroReason(NamedTuple):
+    """One explanation: ``arg`` (the input leaf's path), ``kind`` (one of the kinds below), the
+    ``primitive`` and user ``source`` where the derivative path is cut (None for ``no_dependence``
+    and ``value_zero``), the zero ``elements`` it explains (None: the whole leaf) and a ``message``.
+
+    Kinds: ``no_dependence``, ``integer_cast``, ``comparison``, ``non_differentiable``,
+    ``zero_derivative``, ``stop_gradient``, ``where_not_taken``, ``max_not_taken``, ``relu_inactive``,
+    ``cond_branch_not_taken``, ``value_zero``.
+    """
+
+    arg: str
+    kind: str
+    primitive: str | None
+    source: SourceInfo | None
+    message: str
+    elements: tuple | None = None
+
+    def __str__(self):
+        where = f" at {self.source}" if self.source is not None else ""
+        return f"{self.kind}{where}: {self.message}"
+
+
+class WhyZero:
+    """The report of :func:`why_zero`: ``.reasons`` (a list of :class:`ZeroReason`), ``.zero`` (a dict
+    from each input leaf with exact zeros to ``(number of zero elements, number of elements)``),
+    ``.reasons_for(arg)`` and readable ``str()``."""
+
+    def __init__(self, reasons, zero, names):
+        self.reasons: list[ZeroReason] = reasons
+        self.zero: dict[str, tuple[int, int]] = zero
+        self.names = names
+
+    def reasons_for(self, arg: str) -> list[ZeroReason]:
+        return [r for r in self.reasons if r.arg == arg]
+
+    def kinds(self, arg: str) -> list[str]:
+        return [r.kind for r in self.reasons_for(arg)]
+
+    def __str__(self):
+        if not self.zero:
+            return f"why_zero: no input among {', '.join(self.names)} has an exactly-zero gradient"
+        lines = [f"why_zero: {len(self.zero)} of {len(self.names)} input leaves have exactly-zero gradients"]
+        for arg, (nzero, size) in self.zero.items():
+            whole = "the whole gradient is zero" if nzero == size else f"{nzero} of {size} elements are zero"
+            lines.append(f"{arg}: {whole}")
+            for r in self.reasons_for(arg):
+                lines.append(f"  - {r}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return str(self)
+
+
+# ----------------------------------------------------------------------------------------------
+# The analysis
+
+_CASTS = {"convert_element_type"}
+_COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge", "and", "or", "xor", "not"}
+
+
+def _is_zero_jvp(prim) -> bool:
+    rule = ad.jvp_rules.get(prim)
+    return rule is not None and "defjvp_zero" in getattr(rule, "__qualname__", "")
+
+
+def _differentiable(aval) -> bool:
+    return core.is_differentiable_dtype(aval.dtype)
+
+
+class _Analysis:
+    """Forward propagation of the data and derivative marks of one input over an IR."""
+
+    def __init__(self, env: dict | None, arg: str):
+        self.env, self.arg = env, arg
+        self.data: set[Var] = set()
+        self.diff: set[Var] = set()
+        self.cuts: list[ZeroReason] = []
+        self.partial: list[ZeroReason] = []
+        self.cut_outputs: list[tuple[Var, ...]] = []
+        self.producers: dict[Var, object] = {}
+
+    def value(self, atom):
+        if type(atom) is Literal:
+            return np.asarray(atom.value)
+        if self.env is not None and atom in self.env:
+            return np.asarray(self.env[atom])
+        return None
+
+    def cut(self, kind, eqn, message):
+        self.cuts.append(ZeroReason(self.arg, kind, eqn.primitive.name, eqn.source_info, message))
+        self.cut_outputs.append(eqn.outputs)
+
+    def run(self, ir: IR, in_data, in_diff) -> tuple[list[bool], list[bool]]:
+        for v, d, g in zip(ir.invars, in_data, in_diff):
+            if d:
+                self.data.add(v)
+            if g and _differentiable(v.aval):
+                self.diff.add(v)
+        for eqn in ir.eqns:
+            for v in eqn.outputs:
+                self.producers[v] = eqn
+            data = [type(a) is Var and a in self.data for a in eqn.inputs]
+            if not any(data):
+                continue
+            diff = [type(a) is Var and a in self.diff for a in eqn.inputs]
+            out_data, out_diff = self.equation(eqn, data, diff)
+            self.data.update(v for v, d in zip(eqn.outputs, out_data) if d)
+            self.diff.update(v for v, d in zip(eqn.outputs, out_diff) if d and _differentiable(v.aval))
+        outs = [type(a) is Var and a in self.data for a in ir.outvars]
+        return outs, [type(a) is Var and a in self.diff for a in ir.outvars]
+
+    def equation(self, eqn, data, diff):
+        prim, n_out = eqn.primitive, len(eqn.outputs)
+        everything = [True] * n_out
+        if prim is jit_p:
+            return self.run(eqn.params["ir"], data, diff)
+        if prim is cond_p:
+            return self.cond(eqn, data, diff)
+        if prim is scan_p:
+            return self.scan(eqn, data, diff)
+        if not any(diff):
+            return everything, [False] * n_out
+        if prim is ew.select_n_p:
+            return everything, [self.select(eqn, diff)]
+        if prim.name in ("max", "min"):
+            return everything, [self.max_min(eqn, diff)]
+        if _is_zero_jvp(prim):
+            if prim.name == "stop_gradient":
+                self.cut("stop_gradient", eqn, "stop_gradient blocks the derivative")
+            elif prim.name in _COMPARISONS:
+                self.cut("comparison", eqn, f"a comparison (`{prim.name}`) has no derivative")
+            else:
+                self.cut("zero_derivative", eqn, f"`{prim.name}` is piecewise constant: its derivative is zero")
+            return everything, [False] * n_out
+        if not any(_differentiable(v.aval) for v in eqn.outputs):
+            dtype = eqn.outputs[0].aval.dtype
+            if prim.name in _CASTS:
+                self.cut("integer_cast", eqn, f"a cast to {np.dtype(dtype).name} drops the derivative")
+            else:
+                self.cut(
+                    "non_differentiable", eqn, f"`{prim.name}` returns {np.dtype(dtype).name} values (no derivative)"
+                )
+            return everything, [False] * n_out
+        return everything, everything
+
+    def select(self, eqn, diff) -> bool:
+        # The predicate never carries a derivative: its comparison is no news when a case is cut.
+        self.forget_cuts_into([eqn.inputs[0]])
+        relu = [k for k in range(1, len(eqn.inputs)) if self.relu_input(eqn, k)]
+        if relu:  # nn.relu's stop_gradient(max(x, 0)) branch is an implementation detail
+            self.forget_cuts_into(
+                [a for k, a in enumerate(eqn.inputs) if k and k not in relu], ("stop_gradient", "max")
+            )
+        which = self.value(eqn.inputs[0])
+        flows = False
+        for k in range(1, len(eqn.inputs)):
+            if not diff[k]:
+                continue
+            if which is None:
+                flows = True
+                continue
+            chosen = which.astype(np.int64) == (k - 1)
+            if chosen.any():
+                flows = True
+                self.dead_units(eqn, k, chosen)
+            elif self.relu_input(eqn, k):
+                self.cut("relu_inactive", eqn, "ReLU inactive on every element: its input is <= 0 everywhere")
+            else:
+                case = "x (condition True)" if k == 2 and len(eqn.inputs) == 3 else f"case {k - 1}"
+                if k == 1 and len(eqn.inputs) == 3:
+                    case = "y (condition False)"
+                self.cut("where_not_taken", eqn, f"the where/select operand {case} is selected nowhere on these inputs")
+        return flows
+
+    def forget_cuts_into(self, atoms, through=("broadcast_in_dim", "reshape", "convert_element_type")):
+        """Drop the cuts that produce ``atoms`` (following producers through the ``through`` primitives)."""
+        atoms, stack = set(atoms), list(atoms)
+        while stack:
+            eqn = self.producers.get(stack.pop())
+            if eqn is not None and eqn.primitive.name in through:
+                new = [a for a in eqn.inputs if type(a) is Var and a not in atoms]
+                atoms.update(new)
+                stack.extend(new)
+        keep = [i for i, outs in enumerate(self.cut_outputs) if not any(v in atoms for v in outs)]
+        self.cuts = [self.cuts[i] for i in keep]
+        self.cut_outputs = [self.cut_outputs[i] for i in keep]
+
+    def live_cuts(self, ir: IR) -> list[ZeroReason]:
+        """The cuts on paths that reach an output of ``ir`` (cuts in sub-IRs are kept)."""
+        live = {v for v in ir.outvars if type(v) is Var}
+        for eqn in reversed(ir.eqns):
+            if any(v in live for v in eqn.outputs):
+                live.update(a for a in eqn.inputs if type(a) is Var)
+        top = {v for eqn in ir.eqns for v in eqn.outputs}
+        return [r for r, outs in zip(self.cuts, self.cut_outputs) if any(v in live or v not in top for v in outs)]
+
+    def relu_input(self, eqn, k) -> bool:
+        """``where(x > 0, x, ...)``: the predicate compares the selected operand itself with 0."""
+        pred = self.producers.get(eqn.inputs[0])
+        while pred is not None and pred.primitive.name in ("broadcast_in_dim", "reshape"):
+            pred = self.producers.get(pred.inputs[0])
+        if pred is None or pred.primitive.name != "gt":
+            return False
+        zero = self.value(pred.inputs[1])
+        return pred.inputs[0] is eqn.inputs[k] and zero is not None and not np.any(zero)
+
+    def dead_units(self, eqn, k, chosen):
+        """Partial ReLU: units (last axis) never active over the leading (batch) axes."""
+        if chosen.ndim < 2 or not self.relu_input(eqn, k):
+            return
+        never = ~chosen.any(axis=tuple(range(chosen.ndim - 1)))
+        if never.any():
+            units = tuple(int(i) for i in np.flatnonzero(never))
+            self.partial.append(
+                ZeroReason(
+                    self.arg,
+                    "relu_inactive",
+                    eqn.primitive.name,
+                    eqn.source_info,
+                    f"ReLU units {list(units)} (of {never.size}) are inactive on the whole batch "
+                    f"of {int(np.prod(chosen.shape[:-1]))} (input <= 0 for every example)",
+                    units,
+                )
+            )
+
+    def max_min(self, eqn, diff) -> bool:
+        a, b = self.value(eqn.inputs[0]), self.value(eqn.inputs[1])
+        if a is None or b is None:
+            return True
+        flows = False
+        for k, (mine, other) in enumerate(((a, b), (b, a))):
+            if not diff[k]:
+                continue
+            wins = (mine >= other) if eqn.primitive.name == "max" else (mine <= other)
+            if np.any(wins):
+                flows = True
+            elif eqn.primitive.name == "max" and not np.any(other):
+                self.cut("relu_inactive", eqn, "max(x, 0) with x <= 0 everywhere: the ReLU is inactive")
+            else:
+                self.cut("max_not_taken", eqn, f"this operand of `{eqn.primitive.name}` never wins on these inputs")
+        return flows
+
+    def cond(self, eqn, data, diff):
+        branches = eqn.params["branches"]
+        self.forget_cuts_into([eqn.inputs[0]], ("convert_element_type", "clamp", "gt", "lt", "ge", "le", "eq", "ne"))
+        index = self.value(eqn.inputs[0])
+        if index is not None:
+            taken = int(np.clip(int(index), 0, len(branches) - 1))
+            out_data, out_diff = self.run(branches[taken], data[1:], diff[1:])
+            if any(diff[1:]) and not any(out_diff):
+                others = [b for i, b in enumerate(branches) if i != taken]
+                if any(any(_Analysis(None, self.arg).run(b, data[1:], diff[1:])[1]) for b in others):
+                    self.cut(
+                        "cond_branch_not_taken",
+                        eqn,
+                        f"cond takes {_branch_name(taken, len(branches))}; "
+                        "the derivative flows only in the other branch(es)",
+                    )
+            return out_data, out_diff
+        results = [self.run(b, data[1:], diff[1:]) for b in branches]
+        return [any(r[0][i] for r in results) for i in range(len(eqn.outputs))], [
+            any(r[1][i] for r in results) for i in range(len(eqn.outputs))
+        ]
+
+    def scan(self, eqn, data, diff):
+        body, nc, ncarry = eqn.params["body"], eqn.params["num_consts"], eqn.params["num_carry"]
+        data, diff = list(data), list(diff)
+        while True:  # carries: iterate the body's marks to a fixed point
+            inner = _Analysis(None, self.arg)
+            out_data, out_diff = inner.run(body, data, diff)
+            new_data = [d or o for d, o in zip(data[nc : nc + ncarry], out_data[:ncarry])]
+            new_diff = [d or o for d, o in zip(diff[nc : nc + ncarry], out_diff[:ncarry])]
+            if new_data == data[nc : nc + ncarry] and new_diff == diff[nc : nc + ncarry]:
+                break
+            data[nc : nc + ncarry], diff[nc : nc + ncarry] = new_data, new_diff
+        self.cuts.extend(inner.cuts)
+        self.cut_outputs.extend(inner.cut_outputs)
+        return out_data, out_diff
+
+
+def _branch_name(index: int, n: int) -> str:
+    if n == 2:
+        return f"its {'true' if index else 'false'} branch (index {index})"
+    return f"branch {index}"
+
+
+def why_zero(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable[..., WhyZero]:
+    """Explain, for every input leaf (and element) whose gradient is exactly zero, why.
+
+    The gradient is fungrad's ``vjp`` of ``f`` with a cotangent of ones on every output (for a scalar
+    loss: its gradient). Each zero-gradient leaf of the differentiated arguments gets the reasons
+    found in the IR of ``f``: no data dependence on the output; the derivative path cut by an integer
+    cast, a comparison, a zero-derivative primitive (``argmax``, ``round``, ``sign``, ``floor``...) or
+    ``stop_gradient``; ``where`` branches not taken; ReLU units inactive on the whole batch; each with
+    the user's source line where the path is cut. See the module docstring for what is analysed.
+
+    Args:
+        f: the function (pytrees of arrays in, pytrees of arrays out).
+        argnums: the positional argument(s) to explain.
+
+    Returns:
+        A function of ``f``'s arguments returning a :class:`WhyZero` report (``.reasons``, ``.zero``,
+        ``str()``).
+
+    >>> import fungrad, fungrad.numpy as fnp
+    >>> report = fungrad.debug.why_zero(lambda x: fnp.round(x) * 2.0)(fnp.ones(2))
+    >>> [r.kind for r in report.reasons]
+    ['zero_derivative']
+    """
+    core.check_callable(f, "why_zero")
+
+    def explain(*args) -> WhyZero:
+        nums = api._normalize_argnums(argnums, len(args), "why_zero")
+        out, f_vjp = api.vjp(f, *args)
+        ones = tree_util.tree_map(lambda o: np.ones(np.shape(o), core.get_aval(o).to_tangent_aval().dtype), out)
+        grads = f_vjp(ones)
+        traced = api.make_ir(f)(*args)
+        leaves_with_paths = tree_util.tree_flatten_with_path(tuple(args))[0]
+        names = [f"args[{p[0].idx}]{tree_util.keystr(tuple(p[1:]))}" for p, _ in leaves_with_paths]
+        positions = [p[0].idx for p, _ in leaves_with_paths]
+        g_leaves = tree_util.tree_leaves(tuple(grads))
+        env = evaluate_recording(traced.ir, traced.consts, [x for _, x in leaves_with_paths])
+        reasons, zero, considered = [], {}, []
+        for i, (name, pos, (_, x), g) in enumerate(zip(names, positions, leaves_with_paths, g_leaves)):
+            if pos not in nums or not _differentiable(core.get_aval(x)):
+                continue
+            considered.append(name)
+            g = np.asarray(g)
+            nzero = int(np.sum(g == 0))
+            if nzero == 0:
+                continue
+            zero[name] = (nzero, int(g.size))
+            marks = [j == i for j in range(len(traced.ir.invars))]
+            analysis = _Analysis(env, name)
+            out_data, out_diff = analysis.run(traced.ir, marks, marks)
+            if nzero < g.size:
+                found = analysis.partial
+                if not found:
+                    found = [ZeroReason(name, "value_zero", None, None, _value_zero_message(g))]
+                reasons.extend(found)
+            elif not any(out_data):
+                reasons.append(ZeroReason(name, "no_dependence", None, None, "no output depends on this input"))
+            elif not any(out_diff) and analysis.live_cuts(traced.ir):
+                reasons.extend(analysis.live_cuts(traced.ir))
+            else:
+                reasons.append(ZeroReason(name, "value_zero", None, None, _value_zero_message(g)))
+        return WhyZero(reasons, zero, considered)
+
+    return explain
+
+
+def _value_zero_message(g) -> str:
+    where = np.argwhere(g == 0)[:5]
+    shown = ", ".join(str(tuple(int(i) for i in w)) for w in where) if g.ndim else "()"
+    return (
+        "a derivative path exists but its value is exactly zero at these inputs (a factor of 0, a masked "
+        f"product); zero at {shown}{' ...' if np.sum(g == 0) > 5 else ''}"
+    )
