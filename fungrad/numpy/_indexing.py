@@ -166,9 +166,10 @@ def _basic_getitem(x, shape, entries):
             out_pos += 1
         else:
             i = int(e)
-            if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
-            i %= n
+            if n == 0:
+                raise IndexError(f"index {i} is out of bounds for axis {axis} with size 0")
+            # Out-of-bounds static indices clamp, as JAX's do in every mode (eagerly, under jit, grad, vmap).
+            i = min(max(i + n if i < 0 else i, 0), n - 1)
             starts.append(i)
             limits.append(i + 1)
             strides.append(1)
