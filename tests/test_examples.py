@@ -23,6 +23,7 @@ import breast_cancer  # noqa: E402
 import digits  # noqa: E402
 import dp_sgd  # noqa: E402
 import newton_cg  # noqa: E402
+import rnn_sequence  # noqa: E402
 
 
 def went_down(losses, k: int = 5, factor: float = 0.9) -> bool:
@@ -67,6 +68,16 @@ def test_newton_cg():
     assert newton[-1] < gd[-1] < gd[0]
     assert len(newton) < 20
     assert out["grad_rel_diff"] < 1e-10  # float64 Hessian-vector products vs jax.hessian
+
+
+def test_rnn_sequence(tmp_path):
+    out = rnn_sequence.main(["--quick", "--out", str(tmp_path), "--quiet"])
+    assert went_down(out["losses"])
+    assert out["test_mse"] < 0.06  # predicting the mean scores 1/6; the --quick run measures 0.023
+    assert out["grad_rel_diff"] < 1e-5  # float32 gradients through scan, fungrad vs jax.grad
+    before = out["grad_norm_before"]
+    assert before[0] < 0.05 * before[-1]  # the vanishing gradient: early steps get far less
+    assert all(os.path.getsize(p) > 10_000 for p in out["pngs"])
 
 
 def test_quickstart():
