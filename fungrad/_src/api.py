@@ -17,7 +17,7 @@ import jax
 import numpy as np
 from jax import tree_util
 
-from fungrad._src import ad, batching, core, ir, jit, staging
+from fungrad._src import ad, batching, core, ir, ir_views, jit, staging
 from fungrad._src.core import FungradTypeError, Tracer, get_aval
 from fungrad._src.primitives import elementwise as ew
 
@@ -169,6 +169,11 @@ class TracedIR:
 
     def __repr__(self):
         return str(self)
+
+    def side_by_side(self, width: int = 40) -> str:
+        """This forward IR beside its backward IR, equation by equation, with the residuals and their
+        sizes (see ``fungrad.debug.backward_view``; ``fungrad.debug.to_dot`` draws it)."""
+        return ir_views.side_by_side(self, width)
 
     def typecheck(self) -> None:
         ir.typecheck(self.closed.ir)
