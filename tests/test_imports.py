@@ -80,10 +80,7 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {}
 ALLOWED_FUNCTION_LEVEL: dict[tuple[str, str], str] = {
     ("fungrad.numpy._shape_helpers", "fungrad._src.primitives.indexing"): "owner: numpy helper, to fix",
 }
-ALLOWED_CYCLE_EDGES: dict[tuple[str, str], str] = {
-    # fungrad/numpy/fft.py imports its own parent package (whose __init__ imports it back).
-    ("fungrad.numpy.fft", "fungrad.numpy"): "owner: FFT/scipy helper, to fix",
-}
+ALLOWED_CYCLE_EDGES: dict[tuple[str, str], str] = {}
 
 
 # ---- building the graph ------------------------------------------------------------------------------

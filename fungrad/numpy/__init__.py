@@ -433,6 +433,8 @@ from fungrad.numpy._float_math import (  # noqa: E402
 )
 from fungrad.numpy._stacking import *  # noqa: E402, F403 - listed in its __all__
 from fungrad.numpy._stacking import __all__ as _stacking_all  # noqa: E402
+from fungrad.numpy._statistics import *  # noqa: E402, F403 - listed in its __all__
+from fungrad.numpy._statistics import __all__ as _statistics_all  # noqa: E402
 
 # issue-14 breadth modules (each module's own __all__ lists the same names)
 __all__ += [
@@ -444,4 +446,5 @@ __all__ += [
     *("bitwise_not", "bitwise_right_shift", "divmod", "i0", "ldexp", "left_shift", "modf", "pow", "right_shift"),
     *_dtypes_all,
     *_stacking_all,
+    *_statistics_all,
 ]

@@ -23,12 +23,15 @@ from collections.abc import Sequence
 import jax as _jax
 import numpy as _np
 
-import fungrad.numpy as _fnp
 from fungrad._src import core as _core
 from fungrad._src.primitives import complex_parts as _cx
 from fungrad._src.primitives import elementwise as _ew
 from fungrad._src.primitives import fft as _fft_prims
 from fungrad._src.primitives import shape as _sh
+from fungrad.numpy import _conversion as _conv
+from fungrad.numpy import _elementwise as _el
+from fungrad.numpy import _manipulation as _man
+from fungrad.numpy import _shape_helpers as _shp
 
 __all__ = [
     "fft",
@@ -60,10 +63,10 @@ def _default_float() -> _np.dtype:
 
 def _as_inexact(name: str, a, fft_type: str):
     """``a`` as the input dtype of ``fft_type``: real floats for rfft, complex for the others."""
-    a = _fnp.asarray(a)
+    a = _conv.asarray(a)
     dtype = _core.get_aval(a).dtype
     if not _np.issubdtype(dtype, _np.inexact):
-        a = _fnp.asarray(a, dtype=_default_float())
+        a = _conv.asarray(a, dtype=_default_float())
     if fft_type == "rfft":
         if _cx.is_complex(a):
             raise TypeError(f"jax.numpy.fft.{name}: only real valued inputs are supported, got {dtype}")
@@ -96,8 +99,8 @@ def _transform(a, fft_type: str, lengths: tuple[int, ...]):
     dst = tuple(range(ndim - len(lengths) + n, ndim))
     if fft_type in ("fft", "rfft"):
         a = _fft_prims.fft(a, fft_type, lengths[-n:])
-        return _fnp.moveaxis(_transform(_fnp.moveaxis(a, src, dst), "fft", lengths[:-n]), dst, src)
-    a = _fnp.moveaxis(_transform(_fnp.moveaxis(a, src, dst), "ifft", lengths[:-n]), dst, src)
+        return _man.moveaxis(_transform(_man.moveaxis(a, src, dst), "fft", lengths[:-n]), dst, src)
+    a = _man.moveaxis(_transform(_man.moveaxis(a, src, dst), "ifft", lengths[:-n]), dst, src)
     return _fft_prims.fft(a, fft_type, lengths[-n:])
 
 
@@ -129,7 +132,7 @@ def _fft_core(name: str, fft_type: str, a, s, axes, norm):
         raise ValueError(f"jax.numpy.fft.{name} does not support repeated axes. Got axes {axes}.")
     trailing = tuple(range(ndim - len(axes), ndim))
     if moved:
-        a = _fnp.moveaxis(a, axes, trailing)
+        a = _man.moveaxis(a, axes, trailing)
     shape = _core.get_aval(a).shape
     if s is not None:
         in_s = list(s)
@@ -147,7 +150,7 @@ def _fft_core(name: str, fft_type: str, a, s, axes, norm):
     if factor is not None:
         out = _ew.mul(out, _ew.scalar(factor, out))
     if moved:
-        out = _fnp.moveaxis(out, trailing, axes)
+        out = _man.moveaxis(out, trailing, axes)
     return out
 
 
@@ -219,7 +222,7 @@ def ihfft(a, n: int | None = None, axis: int = -1, norm: str | None = None):
     [(1+0j), 0j, 0j]
     """
     (ax,) = _one_axis(axis)
-    a = _fnp.asarray(a)
+    a = _conv.asarray(a)
     nn = _core.get_aval(a).shape[ax] if n is None else n
     out = _cx.conj(_fft_core("ihfft", "rfft", a, None if n is None else [n], (ax,), norm))
     return _ew.mul(out, _ew.scalar(1 / nn, out))
@@ -316,7 +319,7 @@ def fftfreq(n: int, d=1.0, *, dtype=None):
         raise ValueError(f"fftfreq takes an int n and a scalar d, got n={n!r}, d={d!r}")
     dtype = _default_float() if dtype is None else dtype
     k = (_np.arange(n) + n // 2) % n - n // 2
-    return _fnp.divide(_fnp.asarray(k, dtype=dtype), _fnp.asarray(d * n, dtype=dtype))
+    return _el.divide(_conv.asarray(k, dtype=dtype), _conv.asarray(d * n, dtype=dtype))
 
 
 def rfftfreq(n: int, d=1.0, *, dtype=None):
@@ -329,17 +332,17 @@ def rfftfreq(n: int, d=1.0, *, dtype=None):
     if isinstance(n, (list, tuple)) or isinstance(d, (list, tuple)):
         raise ValueError(f"rfftfreq takes an int n and a scalar d, got n={n!r}, d={d!r}")
     dtype = _default_float() if dtype is None else dtype
-    return _fnp.divide(_fnp.asarray(_np.arange(n // 2 + 1), dtype=dtype), _fnp.asarray(d * n, dtype=dtype))
+    return _el.divide(_conv.asarray(_np.arange(n // 2 + 1), dtype=dtype), _conv.asarray(d * n, dtype=dtype))
 
 
 def _shift(x, axes, sign: int):
-    x = _fnp.asarray(x)
+    x = _conv.asarray(x)
     shape = _core.get_aval(x).shape
     if axes is None:
         axes = tuple(range(len(shape)))
     elif isinstance(axes, (int, _np.integer)):
         axes = (int(axes),)
-    return _fnp.roll(x, [sign * (shape[ax] // 2) for ax in axes], tuple(axes))
+    return _shp.roll(x, [sign * (shape[ax] // 2) for ax in axes], tuple(axes))
 
 
 def fftshift(x, axes: int | Sequence[int] | None = None):
