@@ -100,6 +100,18 @@ def _check_like(what, got_tree, want_tree, got, want):
         raise FungradTypeError(f"{what}: expected {want_text}, got {got_text}")
 
 
+def _primal_and_other(result, what: str, pair: str, rule):
+    """A rule's ``(primal_out, other)`` pair, its primal output checked against the function's."""
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise FungradTypeError(f"{what} must return a pair {pair}")
+    out, other = result
+    out_leaves, out_tree = tree_util.tree_flatten(out)
+    _check_like(
+        f"{what} returned a primal output unlike the function's", out_tree, rule.out_tree, out_leaves, rule.out_avals
+    )
+    return out_leaves, other
+
+
 def _add_closure_tangents(call, primals, tangents, num_consts, t_outs):
     t_consts = tangents[:num_consts]
     if all(type(t) is Zero for t in t_consts):
@@ -143,19 +155,8 @@ class _JvpRule:
         ]
         t_args = tree_util.tree_unflatten(self.in_tree, t_leaves)
         result = owner.jvp(*self.nondiff, tuple(args), tuple(t_args))
-        if not (isinstance(result, (tuple, list)) and len(result) == 2):
-            raise FungradTypeError(
-                f"[custom_jvp] the jvp rule of `{_name(owner.fun)}` must return a pair (primal_out, tangent_out)"
-            )
-        out, t_out = result
-        out_leaves, out_tree = tree_util.tree_flatten(out)
-        _check_like(
-            f"[custom_jvp] the jvp rule of `{_name(owner.fun)}` returned a primal output unlike the function's",
-            out_tree,
-            self.out_tree,
-            out_leaves,
-            self.out_avals,
-        )
+        what = f"[custom_jvp] the jvp rule of `{_name(owner.fun)}`"
+        out_leaves, t_out = _primal_and_other(result, what, "(primal_out, tangent_out)", self)
         t_leaves, t_tree = tree_util.tree_flatten(t_out, is_leaf=lambda x: isinstance(x, SymbolicZero))
         if t_tree != self.out_tree:
             raise FungradTypeError(
@@ -340,20 +341,8 @@ class _VjpRule:
         """Returns (outs, residual leaves, residual tree)."""
         owner = self.owner
         args = _merge_nondiff(owner.nondiff_argnums, self.nondiff, tree_util.tree_unflatten(self.in_tree, primals))
-        result = owner.fwd(*args)
-        if not (isinstance(result, (tuple, list)) and len(result) == 2):
-            raise FungradTypeError(
-                f"[custom_vjp] fwd of `{_name(owner.fun)}` must return a pair (primal_out, residuals)"
-            )
-        out, res = result
-        out_leaves, out_tree = tree_util.tree_flatten(out)
-        _check_like(
-            f"[custom_vjp] fwd of `{_name(owner.fun)}` returned a primal output unlike the function's",
-            out_tree,
-            self.out_tree,
-            out_leaves,
-            self.out_avals,
-        )
+        what = f"[custom_vjp] fwd of `{_name(owner.fun)}`"
+        out_leaves, res = _primal_and_other(owner.fwd(*args), what, "(primal_out, residuals)", self)
         res_leaves, res_tree = tree_util.tree_flatten(res)
         res_leaves = [x if isinstance(x, core.Tracer) else core.as_concrete(x) for x in res_leaves]
         return out_leaves, res_leaves, res_tree

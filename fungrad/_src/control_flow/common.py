@@ -113,6 +113,22 @@ def join_consts(bodies: Sequence[tuple[IR, Sequence]]) -> tuple[list[IR], list]:
     return joined, [x for _, c in bodies for x in c]
 
 
+def carry_fixed_point(pattern: Sequence[bool], rewrite: Callable, carries_of: Callable) -> tuple:
+    """Grow a loop's carry pattern (nonzero tangent, unknown, batched, used) until the body keeps it.
+
+    ``rewrite(pattern)`` rewrites the body assuming ``pattern`` for the carries; ``carries_of(result)``
+    says which carries the rewritten body makes so. A carry is marked from the start or once the body
+    makes it so; the pattern only grows, so this ends. Returns ``(result, pattern)``.
+    """
+    pattern = list(pattern)
+    while True:
+        result = rewrite(pattern)
+        grown = [a or bool(b) for a, b in zip(pattern, carries_of(result))]
+        if grown == pattern:
+            return result, pattern
+        pattern = grown
+
+
 def split_list(xs: Sequence, sizes: Sequence[int]) -> list[list]:
     out, start = [], 0
     for n in sizes:

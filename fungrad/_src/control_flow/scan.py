@@ -26,6 +26,7 @@ from fungrad._src import ad, batching, core, staging
 from fungrad._src.ad import Zero
 from fungrad._src.control_flow.common import (
     avals_of,
+    carry_fixed_point,
     describe_avals,
     flatten_operands,
     merge,
@@ -89,12 +90,11 @@ def _scan_jvp(primals, tangents, *, body, num_consts, num_carry, length, reverse
     nonzero = [type(t) is not Zero for t in tangents]
     c_nz, k_nz, x_nz = _split_args(nonzero, num_consts, num_carry)
     n_ys = len(body.outvars) - num_carry
-    while True:  # a carry's tangent is nonzero from the start or once the body makes it so
-        r = ad.jvp_ir(body, tuple(c_nz + k_nz + x_nz), tuple(k_nz) + (False,) * n_ys)
-        grown = [a or b for a, b in zip(k_nz, r.out_nonzero[:num_carry])]
-        if grown == k_nz:
-            break
-        k_nz = grown
+    r, k_nz = carry_fixed_point(
+        k_nz,
+        lambda k: ad.jvp_ir(body, tuple(c_nz + k + x_nz), tuple(k) + (False,) * n_ys),
+        lambda r: r.out_nonzero[:num_carry],
+    )
     consts, init, xs = _split_args(primals, num_consts, num_carry)
     t_consts, t_init, t_xs = _split_args(tangents, num_consts, num_carry)
     t_consts = [t for t in t_consts if type(t) is not Zero]
@@ -145,12 +145,11 @@ def _scan_partial_eval(trace, args, params):
     unknown = [trace.is_own(a) for a in args]
     c_uk, k_uk, x_uk = _split_args(unknown, num_consts, num_carry)
     n_ys = len(body.outvars) - num_carry
-    while True:  # a carry is unknown from the start or once the body makes it so
-        split = ad.partial_eval_ir(body, tuple(c_uk + k_uk + x_uk), tuple(k_uk) + (False,) * n_ys)
-        grown = [a or b for a, b in zip(k_uk, split.out_unknown[:num_carry])]
-        if grown == k_uk:
-            break
-        k_uk = grown
+    split, k_uk = carry_fixed_point(
+        k_uk,
+        lambda k: ad.partial_eval_ir(body, tuple(c_uk + k + x_uk), tuple(k) + (False,) * n_ys),
+        lambda split: split.out_unknown[:num_carry],
+    )
     unknown = c_uk + k_uk + x_uk
     if all(unknown):
         return trace.stage(scan_p, args, params)
@@ -301,13 +300,12 @@ def _scan_batch(args, dims, *, body, num_consts, num_carry, length, reverse, unr
     k_b = [d is not None for d in k_dims]
     x_slice_dims = [None if d is None else 0 for d in x_dims]  # xs get their batch axis at 1
     n_ys = len(body.outvars) - num_carry
-    while True:  # a carry is batched from the start or once the body makes it so
+
+    def rewrite(k_b):
         in_dims = (*c_dims, *(0 if b else None for b in k_b), *x_slice_dims)
-        r = batching.batch_ir(body, size, in_dims, tuple(k_b) + (False,) * n_ys)
-        grown = [a or d is not None for a, d in zip(k_b, r.out_dims[:num_carry])]
-        if grown == k_b:
-            break
-        k_b = grown
+        return batching.batch_ir(body, size, in_dims, tuple(k_b) + (False,) * n_ys)
+
+    r, k_b = carry_fixed_point(k_b, rewrite, lambda r: [d is not None for d in r.out_dims[:num_carry]])
     init = [batching.move_to(x, d, 0, size) if b else x for x, d, b in zip(init, k_dims, k_b)]
     xs = [x if d is None else layout.moveaxis(x, d, 1) if d != 1 else x for x, d in zip(xs, x_dims)]
     outs = _bind([*r.consts, *consts], init, xs, r.ir, length, reverse, unroll)
@@ -323,15 +321,15 @@ batching.def_batching(scan_p, _scan_batch)
 
 def _scan_dce(used_outputs, eqn):
     body, num_consts, num_carry = eqn.params["body"], eqn.params["num_consts"], eqn.params["num_carry"]
-    used_carry, used_ys = list(used_outputs[:num_carry]), tuple(used_outputs[num_carry:])
+    used_ys = tuple(used_outputs[num_carry:])
     n_xs = len(eqn.inputs) - num_consts - num_carry
-    while True:  # a carry stays if its result or its value in the next step is needed
+
+    def rewrite(used_carry):  # a carry stays if its result or its value in the next step is needed
         keep = (False,) * num_consts + tuple(used_carry) + (False,) * n_xs
-        sub, used_in = dce_ir(body, tuple(used_carry) + used_ys, keep)
-        grown = [a or b for a, b in zip(used_carry, used_in[num_consts : num_consts + num_carry])]
-        if grown == used_carry:
-            break
-        used_carry = grown
+        return dce_ir(body, tuple(used_carry) + used_ys, keep)
+
+    carries_read = lambda pruned: pruned[1][num_consts : num_consts + num_carry]  # noqa: E731
+    (sub, used_in), used_carry = carry_fixed_point(used_outputs[:num_carry], rewrite, carries_read)
     new = eqn._replace(
         inputs=tuple(a for a, u in zip(eqn.inputs, used_in) if u),
         outputs=tuple(v for v, u in zip(eqn.outputs, (*used_carry, *used_ys)) if u),

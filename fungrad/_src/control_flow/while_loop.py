@@ -31,6 +31,7 @@ from fungrad._src import ad, batching, core, staging
 from fungrad._src.ad import Zero
 from fungrad._src.control_flow.common import (
     avals_of,
+    carry_fixed_point,
     describe_avals,
     flatten_operands,
     insert_inputs,
@@ -175,12 +176,7 @@ def _while_jvp(primals, tangents, *, cond, body, cond_nconsts, body_nconsts, max
     _, t_bc, t_init = _split_args(tangents, cond_nconsts, body_nconsts)
     c_nz = [type(t) is not Zero for t in t_bc]
     k_nz = [type(t) is not Zero for t in t_init]
-    while True:
-        r = ad.jvp_ir(body, tuple(c_nz + k_nz), tuple(k_nz))
-        grown = [a or b for a, b in zip(k_nz, r.out_nonzero)]
-        if grown == k_nz:
-            break
-        k_nz = grown
+    r, k_nz = carry_fixed_point(k_nz, lambda k: ad.jvp_ir(body, tuple(c_nz + k), tuple(k)), lambda r: r.out_nonzero)
     t_bc = [t for t in t_bc if type(t) is not Zero]
     t_init = [ad.instantiate(t) for t, nz in zip(t_init, k_nz) if nz]
     nr, nb, nk = len(r.consts), len(bc), len(init)
@@ -205,12 +201,9 @@ def _while_partial_eval(trace, args, params):
     ncc, nbc, max_steps = params["cond_nconsts"], params["body_nconsts"], params["max_steps"]
     unknown = [trace.is_own(a) for a in args]
     cc_uk, bc_uk, k_uk = _split_args(unknown, ncc, nbc)
-    while True:
-        split = ad.partial_eval_ir(body_ir, tuple(bc_uk + k_uk), tuple(k_uk))
-        grown = [a or b for a, b in zip(k_uk, split.out_unknown)]
-        if grown == k_uk:
-            break
-        k_uk = grown
+    _, k_uk = carry_fixed_point(
+        k_uk, lambda k: ad.partial_eval_ir(body_ir, tuple(bc_uk + k), tuple(k)), lambda split: split.out_unknown
+    )
     if max_steps is not None:  # reverse-differentiable: a bounded scan of conds, partially evaluated by scan
         return _as_bounded_scan(args, cond_ir, body_ir, ncc, nbc, max_steps)
     if ad.partial_eval_ir(cond_ir, tuple(cc_uk + k_uk)).out_unknown[0] or all(k_uk):
@@ -255,18 +248,20 @@ def _while_batch(args, dims, *, cond, body, cond_nconsts, body_nconsts, max_step
     size = next(get_aval(a).shape[d] for a, d in zip(args, dims) if d is not None)
     cc, bc, init = _split_args(args, cond_nconsts, body_nconsts)
     cc_d, bc_d, k_d = _split_args(dims, cond_nconsts, body_nconsts)
-    k_b = [d is not None for d in k_d]
-    while True:
+
+    def rewrite(k_b):
         carry_dims = tuple(0 if b else None for b in k_b)
         pred_batched = batching.batch_ir(cond, size, (*cc_d, *carry_dims)).out_dims[0] is not None
         if pred_batched:  # finished examples must be frozen per example: every carry is batched
-            k_b = [True] * len(k_b)
-            carry_dims = (0,) * len(k_b)
+            return None, [True] * len(k_b)
         r = batching.batch_ir(body, size, (*bc_d, *carry_dims), tuple(k_b))
-        grown = [a or d is not None for a, d in zip(k_b, r.out_dims)]
-        if grown == k_b:
-            break
-        k_b = grown
+        return r, [d is not None for d in r.out_dims]
+
+    (r, _), k_b = carry_fixed_point([d is not None for d in k_d], rewrite, lambda result: result[1])
+    pred_batched = r is None
+    carry_dims = tuple(0 if b else None for b in k_b)
+    if pred_batched:  # every carry batched, so the body's pattern is known
+        r = batching.batch_ir(body, size, (*bc_d, *carry_dims), tuple(k_b))
     init = [batching.move_to(x, d, 0, size) if b else x for x, d, b in zip(init, k_d, k_b)]
     rc = batching.batch_ir(cond, size, (*cc_d, *carry_dims))
     if not pred_batched:
