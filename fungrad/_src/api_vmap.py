@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from jax import tree_util
 
-from fungrad._src import batching, core
+from fungrad._src import batching, collectives, core
 from fungrad._src.api import (
     _check_grad_inputs,
     _normalize_argnums,
@@ -104,6 +104,8 @@ def vmap(
     out_axes=0,
     axis_size: int | None = None,
     chunk_size: int | None = None,
+    *,
+    axis_name=None,
 ) -> Callable:
     """Vectorize ``fun`` over an axis of its inputs.
 
@@ -114,6 +116,8 @@ def vmap(
         out_axes: int, None, or pytree prefix of the output: where the mapped axis goes.
         axis_size: the mapped size, needed only when no input is mapped.
         chunk_size: map at most this many elements at a time (bounds memory; same result).
+        axis_name: a name for the mapped axis, so collectives (``fungrad.lax.psum`` ...) can reduce over
+            it, as in JAX.
 
     Keyword arguments of the vmapped function are mapped over their axis 0.
 
@@ -156,12 +160,15 @@ def vmap(
         flat_fun = core.flatten_fun(checked, in_tree)
 
         def run(xs, n):
-            pairs = batching.batch_flat(flat_fun, xs, dims, n)
+            if axis_name is None:
+                pairs = batching.batch_flat(flat_fun, xs, dims, n)
+            else:  # collectives over axis_name reduce along the batch (fungrad._src.collectives)
+                pairs = collectives.named_batch_flat(flat_fun, xs, dims, n, axis_name)
             out_tree = flat_fun.out_tree
             out_dims = _broadcast_prefix(out_axes, tree_util.tree_unflatten(out_tree, [0] * len(pairs)), "out_axes")
             return [_place_output(v, d, o, n, i) for i, ((v, d), o) in enumerate(zip(pairs, out_dims))], out_dims
 
-        if chunk_size is None or chunk_size >= size or size == 0:
+        if chunk_size is None or chunk_size >= size or size == 0 or axis_name is not None:
             outs, _ = run(leaves, size)
         else:
             pieces = []

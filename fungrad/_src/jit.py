@@ -173,7 +173,7 @@ def _normalize_options(static_argnums, static_argnames, donate_argnums):
 class _Shared:
     """The traces, IR cache and compiled programs of one function under one set of jit options."""
 
-    def __init__(self, fun, fun_ref, nums, names, donate, explain_retraces):
+    def __init__(self, fun, fun_ref, nums, names, donate, explain_retraces, shardings=(None, None)):
         self.fun_ref = fun_ref  # a weak reference when this record is in the registry
         self.name = getattr(fun, "__name__", type(fun).__name__)
         try:
@@ -204,8 +204,13 @@ class _Shared:
         if self.signature is not None:
             body.__signature__ = self.signature  # jax.jit resolves static_argnames with it
         jax_names = tuple(sorted(self.static_names)) if self.signature is not None else names
+        placement = {k: v for k, v in zip(("in_shardings", "out_shardings"), shardings) if v is not None}
         self.jax_jitted = jax.jit(
-            body, static_argnums=tuple(sorted(self.static_nums)), static_argnames=jax_names, donate_argnums=donate
+            body,
+            static_argnums=tuple(sorted(self.static_nums)),
+            static_argnames=jax_names,
+            donate_argnums=donate,
+            **placement,  # XLA's SPMD partitioner places everything else (docs/scaling.md)
         )
 
     # -- tracing and caching
@@ -308,18 +313,18 @@ _registry: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # fun -> {op
 _registry_lock = threading.Lock()
 
 
-def _shared_for(fun, nums, names, donate, explain_retraces) -> _Shared:
-    options = (nums, names, donate, bool(explain_retraces))
+def _shared_for(fun, nums, names, donate, explain_retraces, shardings=(None, None)) -> _Shared:
+    options = (nums, names, donate, bool(explain_retraces), shardings)
     try:
         with _registry_lock:
             per_fun = _registry.get(fun)
             hit = per_fun.get(options) if per_fun is not None else None
             if hit is None:
-                hit = _Shared(fun, weakref.ref(fun), nums, names, donate, explain_retraces)
+                hit = _Shared(fun, weakref.ref(fun), nums, names, donate, explain_retraces, shardings)
                 _registry.setdefault(fun, {})[options] = hit
             return hit
     except TypeError:  # not weakly referenceable, or unhashable: a record of its own, holding ``fun``
-        return _Shared(fun, lambda: fun, nums, names, donate, explain_retraces)
+        return _Shared(fun, lambda: fun, nums, names, donate, explain_retraces, shardings)
 
 
 def clear_caches() -> None:
@@ -435,6 +440,8 @@ def jit(
     static_argnames: str | Sequence[str] = (),
     donate_argnums: int | Sequence[int] = (),
     explain_retraces: bool = False,
+    in_shardings=None,
+    out_shardings=None,
 ) -> Jitted | Callable[[Callable], Jitted]:
     """Compile ``fun`` with XLA: trace it once per argument signature, then run the compiled program.
 
@@ -446,6 +453,9 @@ def jit(
         donate_argnums: positional arguments whose buffers XLA may reuse for outputs.
         explain_retraces: log (logger ``fungrad.jit``) which argument's shape, dtype, weak type or
             static value changed whenever ``fun`` is traced again.
+        in_shardings, out_shardings: ``jax.sharding`` objects (or pytrees of them), passed to
+            ``jax.jit``: where the compiled program's arguments and results live across devices
+            (``docs/scaling.md``). They apply to the compiled call, not inside other transformations.
 
     The trace cache belongs to ``fun`` (held weakly) and these options, as in JAX: ``jit(f)`` created
     anew for every call traces only once. Inside ``grad``, ``vmap``, ``jvp`` or another ``jit`` the
@@ -469,7 +479,13 @@ def jit(
     nums, names, donate = _normalize_options(static_argnums, static_argnames, donate_argnums)
     if fun is None:
         return functools.partial(
-            jit, static_argnums=nums, static_argnames=names, donate_argnums=donate, explain_retraces=explain_retraces
+            jit,
+            static_argnums=nums,
+            static_argnames=names,
+            donate_argnums=donate,
+            explain_retraces=explain_retraces,
+            in_shardings=in_shardings,
+            out_shardings=out_shardings,
         )
     core.check_callable(fun, "jit")
-    return Jitted(fun, _shared_for(fun, nums, names, donate, explain_retraces))
+    return Jitted(fun, _shared_for(fun, nums, names, donate, explain_retraces, (in_shardings, out_shardings)))
