@@ -233,10 +233,11 @@ def _dce_eqns(eqns, live: set) -> list:
             continue
         rule = dce_rules.get(eqn.primitive)
         if rule is not None:
+            inputs = eqn.inputs  # used_ins is a mask over these, not over the pruned equation's inputs
             used_ins, eqn = rule(used_outs, eqn)
             if eqn is None:
                 continue
-            live.update(a for a, u in zip(eqn.inputs, used_ins) if u and type(a) is Var)
+            live.update(a for a, u in zip(inputs, used_ins) if u and type(a) is Var)
         else:
             live.update(a for a in eqn.inputs if type(a) is Var)
         kept.append(eqn)
