@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 
+import jax.numpy as jnp
 import numpy as np
 import opt_einsum
 
@@ -16,6 +17,7 @@ from fungrad._src.core import FungradTypeError, Tracer, get_aval
 from fungrad._src.primitives import dot as dot_prims
 from fungrad._src.primitives import reductions as red
 from fungrad._src.primitives import shape as sh
+from fungrad._src.primitives.indexing import dynamic_slice
 from fungrad.numpy._conversion import _canonical_axes, _promote, _to_array, asarray, broadcast_to
 from fungrad.numpy._creation import zeros_like
 from fungrad.numpy._elementwise import multiply, remainder, subtract, where
@@ -103,8 +105,6 @@ def roll(a, shift, axis=None):
     >>> fnp.roll(fnp.arange(4.0), 1).tolist()
     [3.0, 0.0, 1.0, 2.0]
     """
-    from fungrad._src.primitives.indexing import dynamic_slice
-
     a = _to_array(a)
     shape = get_aval(a).shape
     if axis is None:
@@ -390,8 +390,6 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None):
     >>> fnp.tri(2, 3, dtype=fnp.int32).tolist()
     [[1, 0, 0], [1, 1, 0]]
     """
-    import jax.numpy as jnp
-
     return jnp.tri(N, M, k, dtype=dtype)
 
 
@@ -402,8 +400,6 @@ def tril_indices(n: int, k: int = 0, m: int | None = None):
     >>> [i.tolist() for i in fnp.tril_indices(2)]
     [[0, 1, 1], [0, 0, 1]]
     """
-    import jax.numpy as jnp
-
     return jnp.tril_indices(n, k, m)
 
 
@@ -414,8 +410,6 @@ def triu_indices(n: int, k: int = 0, m: int | None = None):
     >>> [i.tolist() for i in fnp.triu_indices(2)]
     [[0, 0, 1], [0, 1, 1]]
     """
-    import jax.numpy as jnp
-
     return jnp.triu_indices(n, k, m)
 
 
@@ -426,8 +420,6 @@ def diag_indices(n: int, ndim: int = 2):
     >>> [i.tolist() for i in fnp.diag_indices(3)]
     [[0, 1, 2], [0, 1, 2]]
     """
-    import jax.numpy as jnp
-
     return jnp.diag_indices(n, ndim)
 
 
