@@ -24,6 +24,7 @@ import numpy as _np
 from jax import tree_util as _tree_util
 
 from fungrad._src import api as _api
+from fungrad._src import blame as _blame
 from fungrad._src import core as _core
 
 __all__ = ["assert_trees_close", "check_against_jax", "check_grads"]
@@ -286,7 +287,9 @@ def check_grads(
 
     Raises:
         AssertionError: naming the mode, the order, the failing output, the argument(s) responsible and
-            the maximum absolute and relative errors.
+            the maximum absolute and relative errors; when a ``custom_jvp``/``custom_vjp`` rule in ``f``
+            disagrees with finite differences of its own function, a last line names that rule, the
+            argument and the line that called it.
 
     >>> import fungrad.numpy as fnp
     >>> from fungrad.testing import check_grads
@@ -305,7 +308,10 @@ def check_grads(
     atol = _lookup(_FD_TOL, dtype) if atol is None else atol
     rtol = _lookup(_FD_TOL, dtype) if rtol is None else rtol
     level = _Level(f, args, _paths(args, "args"), "f", 1)
-    _check_level(level, tuple(modes), order, eps, atol, rtol, _np.random.default_rng(seed))
+    try:
+        _check_level(level, tuple(modes), order, eps, atol, rtol, _np.random.default_rng(seed))
+    except AssertionError as err:  # a user-written custom_jvp/custom_vjp rule is the usual culprit: name it
+        raise AssertionError(f"{err}{_custom_rule_blame(f, args, eps, atol, rtol, seed)}") from None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -398,7 +404,11 @@ def check_against_jax(
 
     Raises:
         AssertionError: naming the quantity (value, grad, jvp primal/tangent, vjp), the output or
-            argument path, the shapes and dtypes, and the maximum absolute and relative errors.
+            argument path, the shapes and dtypes, and the maximum absolute and relative errors; a second
+            line localises it: when values disagree, *program blame* names the first fungrad equation
+            (primitive, shapes, your line) whose value matches no intermediate of JAX's program
+            (``jax.make_jaxpr(jax_fun)``); when only derivatives disagree, *rule blame* names the first
+            equation whose jvp or vjp rule disagrees with JAX's derivative of the same ``jax.lax`` operation.
 
     >>> import jax.numpy as jnp, fungrad.numpy as fnp
     >>> from fungrad.testing import check_against_jax
@@ -415,7 +425,13 @@ def check_against_jax(
     atol = _lookup(_JAX_TOL, dtype) if atol is None else atol
     rtol = _lookup(_JAX_TOL, dtype) if rtol is None else rtol
     rng = _np.random.default_rng(seed)
-    compare = lambda what, g, w, names: _compare(what, g, w, atol, rtol, check_dtypes, names)  # noqa: E731
+
+    def compare(what, g, w, names):
+        try:
+            _compare(what, g, w, atol, rtol, check_dtypes, names)
+        except AssertionError as err:  # localise the disagreement (blame), keeping the first line as is
+            blame = _blame_against_jax(what, fungrad_fun, jax_fun, args, atol, rtol, seed)
+            raise AssertionError(f"{err}\n{blame}") from None
 
     run = _jax.jit if jit_reference else lambda f: f
     out, ref = fungrad_fun(*args), run(jax_fun)(*args)
@@ -440,3 +456,41 @@ def check_against_jax(
         want_out, want_cts = run(lambda a, c: (lambda out, f: (out, f(c)))(*_jax.vjp(jax_fun, *a)))(args, cts)
         compare("vjp primal output", got_out, want_out, out_names)
         compare("vjp cotangent", tuple(f_vjp(cts)), tuple(want_cts), _paths(args, "args"))
+
+
+# ----------------------------------------------------------------------------------------------
+# Blame: where a failing check comes from (fungrad/_src/blame.py does the fungrad side)
+
+
+def _blame_against_jax(what: str, fungrad_fun, jax_fun, args, atol, rtol, seed) -> str:
+    """Program blame when values disagree, rule blame when only derivatives do (see check_against_jax)."""
+    try:
+        flat = _tree_util.tree_leaves(args)
+        records = _blame.jaxpr_values(_jax.make_jaxpr(jax_fun)(*args), flat)
+        found = None
+        if what == "value" or what.endswith("primal output"):
+            found = _blame.program_blame(fungrad_fun, args, records, atol, rtol)
+        else:
+            jax_jvp = lambda f, primals, tangents: _jax.jvp(f, tuple(primals), tuple(tangents))  # noqa: E731
+            jax_vjp = lambda f, primals, cts: _jax.vjp(f, *primals)[1](cts)  # noqa: E731
+            found = _blame.rule_blame(fungrad_fun, args, jax_jvp, jax_vjp, atol, rtol, _np.random.default_rng(seed))
+            if found is None:
+                found = _blame.program_blame(fungrad_fun, args, records, atol, rtol)
+                if found is not None:  # the values agree only here: the programs are different functions
+                    found = found._replace(message=found.message + " (the outputs agree at these inputs by chance)")
+        if found is None:
+            return (
+                "blame: every equation's value matches an intermediate of JAX's program and every derivative rule "
+                "agrees with JAX's on these inputs; the two programs differ as functions (try other inputs)"
+            )
+        return found.message
+    except Exception as err:  # noqa: BLE001 - blame is a diagnosis; it never hides the failure itself
+        return f"blame: not available ({type(err).__name__}: {err})"
+
+
+def _custom_rule_blame(f, args, eps, atol, rtol, seed) -> str:
+    try:
+        found = _blame.custom_rule_blame(f, args, eps, atol, rtol, _np.random.default_rng(seed))
+    except Exception as err:  # noqa: BLE001 - never hide the failure itself
+        return f"\ncustom rule blame: not available ({type(err).__name__}: {err})"
+    return f"\n{found.message}" if found is not None else ""
