@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import platform
+import re
 
 import jax
 import jax.numpy as jnp
@@ -144,7 +145,16 @@ def _xla_costs(lowered) -> dict:
     compiled = lowered.compile()
     cost = compiled.cost_analysis()
     cost = cost[0] if isinstance(cost, (list, tuple)) else cost
-    return {"flops": float(cost.get("flops", 0.0)), "temp_bytes": float(compiled.memory_analysis().temp_size_in_bytes)}
+    before, after = lowered.as_text(), compiled.as_text()
+    return {
+        "flops": float(cost.get("flops", 0.0)),
+        "temp_bytes": float(compiled.memory_analysis().temp_size_in_bytes),
+        # Whether XLA kept the recomputation apart: products and barriers before and after optimisation.
+        "dots_lowered": before.count("dot_general"),
+        "dots_compiled": len(re.findall(r"\bdot\(", after)),
+        "barriers_lowered": before.count("optimization_barrier"),
+        "barriers_compiled": after.count("opt-barrier"),
+    }
 
 
 def _jax_residual_bytes(loss, args) -> int:
