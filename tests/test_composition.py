@@ -284,34 +284,13 @@ def _cf_cases():
 
 CF_CASES = list(_cf_cases())
 
-# Known gaps, reported to the lead (strict xfails, so a fix shows). ir._dce_eqns zips the used-input
-# mask a DCE rule returns (aligned with the equation's *old* inputs) against the *pruned* equation's
-# inputs, so when cond_p's/scan_p's DCE rule drops an operand, the live set marks the wrong variables
-# and a producer of a still-used operand is deleted: KeyError in lowering under jit.
-_DCE_BUG = "ir._dce_eqns zips a DCE rule's used-input mask against the pruned equation's inputs"
-CF_KNOWN_FAILURES = {
-    ("scan_program", ("jit", "grad", "grad")): _DCE_BUG,
-    ("while_program", ("jit", "vjp", "grad")): _DCE_BUG,
-    ("while_program", ("jit", "vjp", "jvp")): _DCE_BUG,
-    ("cond_program", ("jit", "vjp", "vjp")): _DCE_BUG,
-}
-CF_PARAMS = [
-    pytest.param(
-        p,
-        n,
-        id=f"{p}:{'-'.join(n)}",
-        marks=[pytest.mark.xfail(reason=CF_KNOWN_FAILURES[p, n], strict=True)] if (p, n) in CF_KNOWN_FAILURES else [],
-    )
-    for p, n in CF_CASES
-]
-
 
 @pytest.mark.parametrize("program", sorted(CF_PROGRAMS))
 def test_control_flow_programs_match_jax(program):
     assert_close(CF_PROGRAMS[program](CF_FUNGRAD)(X0), CF_PROGRAMS[program](CF_JAX)(X0), rtol=1e-12)
 
 
-@pytest.mark.parametrize("program,names", CF_PARAMS)
+@pytest.mark.parametrize("program,names", CF_CASES, ids=[f"{p}:{'-'.join(n)}" for p, n in CF_CASES])
 def test_control_flow_composition_matrix(program, names):
     got = compose(names, CF_PROGRAMS[program](CF_FUNGRAD), CF_FUNGRAD)(X0)
     want = compose(names, CF_PROGRAMS[program](CF_JAX), CF_JAX)(X0)
