@@ -36,6 +36,7 @@ from fungrad._src.core import (
 )
 from fungrad._src.custom_derivatives import SymbolicZero, custom_jvp, custom_vjp
 from fungrad._src.jit import jit
+from fungrad._src.shard_map import shard_map
 
 __version__ = "0.1.0"
 
@@ -72,6 +73,7 @@ __all__ = [
     "remat",
     "saved_residuals",
     "scipy",
+    "shard_map",
     "testing",
     "value_and_grad",
     "vjp",

@@ -8,6 +8,7 @@
 from jax import tree_util as _tree_util
 
 from fungrad._src import lax_linalg as linalg  # fungrad.lax.linalg, like jax.lax.linalg
+from fungrad._src.collectives import all_gather, axis_index, pmax, pmean, ppermute, psum, psum_scatter
 from fungrad._src.primitives import dot as _dot
 from fungrad._src.primitives import shape as _shape
 from fungrad._src.primitives.conv import conv, conv_general_dilated, conv_transpose
@@ -109,6 +110,7 @@ from fungrad._src.primitives.special import (
     sinh,
 )
 from fungrad._src.primitives.windows import reduce_window
+from fungrad._src.sharding import with_sharding_constraint
 from fungrad.numpy._conversion import _to_array
 
 # Only jax.lax's names, with jax.lax's positional parameters (tests/test_public_api.py checks both).
@@ -120,6 +122,7 @@ __all__ = [
     "acos",
     "acosh",
     "add",
+    "all_gather",
     "argmax",
     "argmin",
     "asin",
@@ -128,6 +131,7 @@ __all__ = [
     "atan",
     "atan2",
     "atanh",
+    "axis_index",
     "broadcast_in_dim",
     "ceil",
     "concatenate",
@@ -180,8 +184,13 @@ __all__ = [
     "ne",
     "neg",
     "pad",
+    "pmax",
+    "pmean",
     "polygamma",
     "pow",
+    "ppermute",
+    "psum",
+    "psum_scatter",
     "reduce_and",
     "reduce_max",
     "reduce_min",
@@ -218,6 +227,7 @@ __all__ = [
     "top_k",
     "transpose",
     "while_loop",
+    "with_sharding_constraint",
 ]
 
 

@@ -459,7 +459,9 @@ def _named_axis_index(x, bdim, n, params):
 
 _named_rules = {
     psum_p: _named_psum,
-    pbroadcast_p: lambda x, bdim, n, params: (x, bdim),
+    # Under vmap pbroadcast only arises as psum's transpose, and JAX's vmap transposes psum to psum: the
+    # cotangent of a member's value collects every member's loss (vmap(grad(f)) sums over the axis).
+    pbroadcast_p: _named_psum,
     pmax_p: _named_pmax,
     all_gather_p: _named_all_gather,
     psum_scatter_p: _named_psum_scatter,
