@@ -609,6 +609,7 @@ def clear_caches() -> None:
     jit.clear_caches()
     for rewrite in (ad.jvp_ir, ad.partial_eval_ir, ad.transpose_ir, batching.batch_ir, ir.dce_ir):
         rewrite.cache.clear()
+    ir.clear_canonical()
     for module, name in _CONSTANT_CACHES:
         cache = getattr(sys.modules.get(module), name, None)
         if cache is not None:

@@ -11,6 +11,7 @@ evaluating an IR under a transformation transforms it) and the JAX-like pretty p
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import os
@@ -317,6 +318,31 @@ def dce_ir(ir: IR, used_outputs: tuple[bool, ...], keep_inputs: tuple[bool, ...]
     used_inputs = tuple(v in live or k for v, k in zip(ir.invars, keep))
     new = IR(ir.constvars, tuple(v for v, u in zip(ir.invars, used_inputs) if u), eqns, outvars)
     return new, used_inputs
+
+
+# A sub-IR traced again (an eager call in a Python loop, a function re-created per call) gives a new IR
+# with the same text; mapping it to the first one keeps every cache keyed on IR identity warm. The
+# text includes every parameter and literal, and constants are operands, so equal text means equal
+# programs. Bounded so that programs nobody runs again do not accumulate.
+_CANONICAL_SIZE = 512
+_canonical: collections.OrderedDict[tuple, IR] = collections.OrderedDict()
+
+
+def clear_canonical() -> None:
+    _canonical.clear()
+
+
+def canonical(sub: IR) -> IR:
+    """The first IR seen with ``sub``'s text and types (``sub`` itself if it is the first)."""
+    key = (pretty_print(sub), tuple(sub.in_avals), tuple(sub.out_avals))
+    hit = _canonical.get(key)
+    if hit is not None:
+        _canonical.move_to_end(key)
+        return hit
+    _canonical[key] = sub
+    if len(_canonical) > _CANONICAL_SIZE:
+        _canonical.popitem(last=False)
+    return sub
 
 
 # ----------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import jax
 from fungrad._src import core
 from fungrad._src.config import config
 from fungrad._src.core import ShapedArray, Tracer
-from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var, closure_convert
+from fungrad._src.ir import IR, ClosedIR, Eqn, Literal, Var, canonical, closure_convert
 
 # Partial evaluation of higher-order primitives (``jit``): ``rule(trace, args, params)`` for a
 # ``stage_constants=False`` trace runs the part of the call that depends only on values that are not
@@ -223,4 +223,7 @@ def trace_to_subir(fun_flat: Callable, in_avals: Sequence[ShapedArray], name: st
     """
     with jax.ensure_compile_time_eval():
         closed, _ = trace_to_ir(fun_flat, in_avals, name=name)
-    return closure_convert(closed)
+    sub, consts = closure_convert(closed)
+    # Structurally identical sub-IRs share one IR, so everything cached on its identity (compiled
+    # programs, rewrites) is reused when a body is traced again, e.g. by every eager call.
+    return canonical(sub), consts

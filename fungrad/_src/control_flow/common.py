@@ -10,14 +10,13 @@ keep every equation (and its user source line) as it was.
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Callable, Sequence
 
 from jax import tree_util
 
 from fungrad._src import core
 from fungrad._src.core import FungradTypeError, ShapedArray, get_aval
-from fungrad._src.ir import IR, Var, pretty_print
+from fungrad._src.ir import IR, Var
 from fungrad._src.staging import trace_to_subir
 
 
@@ -25,32 +24,11 @@ def trace_body(fun: Callable, in_tree, in_avals: Sequence[ShapedArray], name: st
     """Trace ``fun`` (of pytrees, flattened by ``in_tree``) to a const-free sub-IR.
 
     Returns ``(ir, consts, out_tree)``; ``ir``'s inputs are the constants followed by the flat
-    arguments. Structurally identical bodies share one IR (see :func:`canonical`), so the compiled
-    programs and derived IRs cached on its identity are reused across calls.
+    arguments (structurally identical bodies share one IR: ``staging.trace_to_subir``).
     """
     flat = core.flatten_fun(fun, in_tree)
     sub, consts = trace_to_subir(flat, in_avals, name)
-    return canonical(sub), consts, flat.out_tree
-
-
-# A body traced again (an eager call in a Python loop, a function re-created per call) gives a new IR
-# with the same text; mapping it to the first one keeps every cache keyed on IR identity warm. The
-# text includes every parameter and literal, and constants are operands, so equal text means equal
-# programs. Bounded so that programs nobody runs again do not accumulate.
-_CANONICAL_SIZE = 512
-_canonical: collections.OrderedDict[tuple, IR] = collections.OrderedDict()
-
-
-def canonical(sub: IR) -> IR:
-    key = (pretty_print(sub), tuple(sub.in_avals), tuple(sub.out_avals))
-    hit = _canonical.get(key)
-    if hit is not None:
-        _canonical.move_to_end(key)
-        return hit
-    _canonical[key] = sub
-    if len(_canonical) > _CANONICAL_SIZE:
-        _canonical.popitem(last=False)
-    return sub
+    return sub, consts, flat.out_tree
 
 
 def flatten_operands(tree, transform: str, what: str):
