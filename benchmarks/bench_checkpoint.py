@@ -13,7 +13,8 @@ Two comparisons:
   saved-residual bytes <= JAX's (and equal when both keep the policy's natural residual set).
 
 Workloads: a 32-layer tanh MLP (width 256, batch 64) in 4 checkpointed blocks of 8 layers with
-``nothing_saveable`` and with ``dots_saveable``; the same MLP as a ``scan`` over its 4 blocks (stacked
+``nothing_saveable`` and with ``dots_saveable``, and at batch 1024 (where the activations, not the
+gradient buffers, dominate temp memory); the same MLP as a ``scan`` over its 4 blocks (stacked
 weights) with a checkpointed body; a scanned RNN (50 steps, hidden 128, batch 32) whose step is
 checkpointed.
 
@@ -54,11 +55,17 @@ STEPS, HIDDEN, RNN_BATCH, RNN_IN = 50, 128, 32, 64
 # ---- workloads: loss(np_, lax_, checkpoint, policy) -> loss function, and its arguments -------------
 
 
-def _mlp_args(rng):
+def _mlp_args(rng, batch=BATCH):
     ws = rng.standard_normal((LAYERS, WIDTH, WIDTH)).astype(np.float32) / np.sqrt(WIDTH)
     bs = 0.1 * rng.standard_normal((LAYERS, WIDTH)).astype(np.float32)
-    x = rng.standard_normal((BATCH, WIDTH)).astype(np.float32)
+    x = rng.standard_normal((batch, WIDTH)).astype(np.float32)
     return [(ws[i], bs[i]) for i in range(LAYERS)], x
+
+
+def _mlp_args_b1024(rng):
+    # At batch 64 the activations (2 MiB) fit in the gradients' output buffers (8 MiB), which XLA
+    # reuses before writing them, so temp bytes hardly see them; at 1024 they are 32 MiB.
+    return _mlp_args(rng, 1024)
 
 
 def _block(np_, layers, h):
@@ -132,6 +139,7 @@ def rnn(np_, lax_, checkpoint, policy):
 WORKLOADS = {
     "mlp_nothing_saveable": (mlp_blocks, _mlp_args, "nothing_saveable"),
     "mlp_dots_saveable": (mlp_blocks, _mlp_args, "dots_saveable"),
+    "mlp_b1024_nothing_saveable": (mlp_blocks, _mlp_args_b1024, "nothing_saveable"),
     "mlp_scan_nothing_saveable": (mlp_scan, _mlp_args, "nothing_saveable"),
     "rnn_nothing_saveable": (rnn, _rnn_args, "nothing_saveable"),
     "rnn_dots_saveable": (rnn, _rnn_args, "dots_saveable"),
