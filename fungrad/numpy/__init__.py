@@ -373,6 +373,7 @@ del getitem
 
 # Issue 14 (complex numbers, FFT, breadth): thematic modules, imported after the core names they use.
 from fungrad.numpy import fft  # noqa: E402
+from fungrad.numpy._calculus import cross, ediff1d, gradient, interp, trapezoid  # noqa: E402
 from fungrad.numpy._comparison import allclose, array_equal, array_equiv, isclose  # noqa: E402
 from fungrad.numpy._complex import (  # noqa: E402
     angle,
@@ -431,6 +432,8 @@ from fungrad.numpy._float_math import (  # noqa: E402
     sinc,
     trunc,
 )
+from fungrad.numpy._polynomial import *  # noqa: E402, F403 - listed in its __all__
+from fungrad.numpy._polynomial import __all__ as _polynomial_all  # noqa: E402
 from fungrad.numpy._stacking import *  # noqa: E402, F403 - listed in its __all__
 from fungrad.numpy._stacking import __all__ as _stacking_all  # noqa: E402
 from fungrad.numpy._statistics import *  # noqa: E402, F403 - listed in its __all__
@@ -447,4 +450,6 @@ __all__ += [
     *_dtypes_all,
     *_stacking_all,
     *_statistics_all,
+    *_polynomial_all,
+    *("cross", "ediff1d", "gradient", "interp", "trapezoid"),
 ]

@@ -1,0 +1,168 @@
+"""Polynomials as coefficient arrays, highest degree first (NumPy's ``poly*`` convention): evaluation
+(Horner), arithmetic, derivatives and integrals, the Vandermonde matrix and least-squares fitting.
+
+Coefficient lengths are static; everything is a composition of elementwise ops, ``convolve`` and
+the ``svd`` primitive (``polyfit``), so all are differentiable in the coefficients and the points.
+"""
+
+from __future__ import annotations
+
+import numpy as _np
+
+from fungrad._src.core import FungradTypeError as _FungradTypeError
+from fungrad._src.core import get_aval as _get_aval
+from fungrad._src.primitives import linalg as _la
+from fungrad.numpy import _conversion as _conv
+from fungrad.numpy import _creation as _cre
+from fungrad.numpy import _elementwise as _el
+from fungrad.numpy import _manipulation as _man
+from fungrad.numpy import _products as _prod
+from fungrad.numpy import _reductions as _red
+from fungrad.numpy._convolution import convolve as _convolve
+
+__all__ = ["polyadd", "polyder", "polyfit", "polyint", "polymul", "polysub", "polyval", "vander"]
+
+
+def _coeffs(p):
+    p = _conv._to_inexact(p)
+    if _get_aval(p).ndim != 1:
+        raise _FungradTypeError(f"polynomial coefficients must be 1-D, got shape {_get_aval(p).shape}")
+    return p
+
+
+def polyval(p, x):
+    """``p[0] * x**(n-1) + ... + p[n-1]``, by Horner's rule.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.polyval(fnp.array([1.0, 0.0, -1.0]), 3.0))
+    8.0
+    """
+    p = _coeffs(p)
+    p, x = _conv._promote(p, _conv._to_inexact(x))
+    y = _el.multiply(_cre.zeros_like(x), p[0]) if _get_aval(p).shape[0] else _cre.zeros_like(x)
+    for i in range(_get_aval(p).shape[0]):
+        y = _el.add(_el.multiply(y, x), p[i])
+    return y
+
+
+def _pad_front(p, n):
+    k = _get_aval(p).shape[0]
+    return _man.concatenate([_cre.zeros(n - k, dtype=_get_aval(p).dtype), p], axis=0) if k < n else p
+
+
+def polyadd(a1, a2):
+    """Sum of two polynomials.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polyadd(fnp.array([1.0, 2.0]), fnp.array([1.0, 0.0, 0.0])).tolist()
+    [1.0, 1.0, 2.0]
+    """
+    a1, a2 = _conv._promote(_coeffs(a1), _coeffs(a2))
+    n = max(_get_aval(a1).shape[0], _get_aval(a2).shape[0])
+    return _el.add(_pad_front(a1, n), _pad_front(a2, n))
+
+
+def polysub(a1, a2):
+    """Difference of two polynomials.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polysub(fnp.array([1.0, 2.0]), fnp.array([1.0, 0.0, 0.0])).tolist()
+    [-1.0, 1.0, 2.0]
+    """
+    a1, a2 = _conv._promote(_coeffs(a1), _coeffs(a2))
+    n = max(_get_aval(a1).shape[0], _get_aval(a2).shape[0])
+    return _el.subtract(_pad_front(a1, n), _pad_front(a2, n))
+
+
+def polymul(a1, a2):
+    """Product of two polynomials (the convolution of their coefficients).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polymul(fnp.array([1.0, 1.0]), fnp.array([1.0, -1.0])).tolist()
+    [1.0, 0.0, -1.0]
+    """
+    return _convolve(_coeffs(a1), _coeffs(a2))
+
+
+def polyder(p, m: int = 1):
+    """The ``m``-th derivative.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polyder(fnp.array([1.0, 1.0, 1.0])).tolist()
+    [2.0, 1.0]
+    """
+    p = _coeffs(p)
+    if m < 0:
+        raise _FungradTypeError(f"polyder: order of derivative must be non-negative, got {m}")
+    for _ in range(int(m)):
+        n = _get_aval(p).shape[0]
+        p = _el.multiply(p[:-1], _np.arange(n - 1, 0, -1, dtype=_get_aval(p).dtype))
+    return p
+
+
+def polyint(p, m: int = 1, k=None):
+    """The ``m``-th antiderivative; ``k`` holds the integration constants (default 0).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.polyint(fnp.array([3.0, 2.0])).tolist()
+    [1.5, 2.0, 0.0]
+    """
+    p = _coeffs(p)
+    m = int(m)
+    if m < 0:
+        raise _FungradTypeError(f"polyint: order of integral must be non-negative, got {m}")
+    ks = _np.zeros(m) if k is None else _np.atleast_1d(_np.asarray(k, dtype=float))
+    if ks.size == 1 and m > 1:
+        ks = _np.full(m, ks[0])
+    for i in range(m):
+        n = _get_aval(p).shape[0]
+        p = _el.divide(p, _np.arange(n, 0, -1, dtype=_get_aval(p).dtype))
+        p = _man.concatenate([p, _conv.asarray([ks[i]], _get_aval(p).dtype)], axis=0)
+    return p
+
+
+def vander(x, N: int | None = None, increasing: bool = False):  # noqa: N803 - NumPy's name
+    """The Vandermonde matrix: columns ``x**(N-1), ..., x, 1`` (reversed with ``increasing``).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.vander(fnp.array([2.0, 3.0]), 3).tolist()
+    [[4.0, 2.0, 1.0], [9.0, 3.0, 1.0]]
+    """
+    x = _conv.asarray(x)
+    if _get_aval(x).ndim != 1:
+        raise _FungradTypeError(f"vander: x must be 1-D, got shape {_get_aval(x).shape}")
+    n = _get_aval(x).shape[0] if N is None else int(N)
+    powers = _np.arange(n) if increasing else _np.arange(n - 1, -1, -1)
+    cols = [_el.power(x, int(k)) if k > 1 else (x if k == 1 else _cre.ones_like(x)) for k in powers]
+    return _man.stack(cols, axis=1) if cols else _cre.zeros((_get_aval(x).shape[0], 0), _get_aval(x).dtype)
+
+
+def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool = False):
+    """Least-squares polynomial fit of degree ``deg`` (coefficients highest first; ``y`` may be 2-D,
+    one fit per column; ``w`` weights the residuals). Solved by SVD of the column-scaled Vandermonde
+    matrix, as ``jax.numpy.polyfit``.
+
+    >>> import fungrad.numpy as fnp
+    >>> [round(float(c), 6) for c in fnp.polyfit(fnp.array([0.0, 1.0, 2.0]), fnp.array([1.0, 3.0, 5.0]), 1)]
+    [2.0, 1.0]
+    """
+    if full or cov:
+        raise NotImplementedError("polyfit: full=True and cov=True are not supported")
+    x, y = _conv._promote(_conv._to_inexact(x), _conv._to_inexact(y))
+    lhs = vander(x, int(deg) + 1)
+    rhs = y
+    if w is not None:
+        w = _conv._to_inexact(w)
+        lhs = _el.multiply(lhs, w[:, None])
+        rhs = _el.multiply(rhs, w if _get_aval(rhs).ndim == 1 else w[:, None])
+    scale = _el.sqrt(_red.sum(_el.multiply(lhs, lhs), axis=0))
+    lhs = _el.divide(lhs, scale)
+    vector = _get_aval(rhs).ndim == 1
+    rhs2 = rhs[:, None] if vector else rhs
+    s, u, vt = _la.svd(lhs, full_matrices=False)
+    eps = _np.finfo(_get_aval(lhs).dtype).eps
+    cutoff = (_get_aval(lhs).shape[0] * eps) if rcond is None else rcond
+    inv_s = _el.where(_el.greater(s, cutoff * s[0]), _el.divide(1.0, s), _cre.zeros_like(s))
+    coef = _prod.matmul(_man.transpose(vt), _el.multiply(inv_s[:, None], _prod.matmul(_man.transpose(u), rhs2)))
+    coef = _el.divide(coef, scale[:, None])
+    return coef[:, 0] if vector else coef
