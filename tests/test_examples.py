@@ -110,3 +110,26 @@ def test_two_compiled_steps_in_one_process():
     for _ in range(2):
         out = train({"w": jnp.ones(3, jnp.float32), "b": jnp.zeros((), jnp.float32)})
         assert float(out["w"][0]) < 1.0
+
+
+@pytest.mark.parametrize("script", ["data_parallel.py", "tensor_parallel.py"])
+def test_sharded_examples_agree_with_one_device(script):
+    """The 8-device examples (issue 15) run in their own process: XLA makes 8 CPU devices only if told
+    before JAX starts. Each variant must train like the 1-device run."""
+    import json
+    import subprocess
+
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=8", JAX_PLATFORMS="cpu")
+    proc = subprocess.run(
+        [sys.executable, os.path.join(EXAMPLES, script), "--quick", "--json"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULTS ")]
+    assert proc.returncode == 0 and lines, f"{script} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+    out = json.loads(lines[-1][len("RESULTS ") :])
+    for variant in ("shardings", "shard_map"):
+        assert out[variant]["param_rel_diff"] < 1e-5, (variant, out[variant]["param_rel_diff"])  # float32
+        assert out[variant]["loss_diff"] < 1e-5
+        assert went_down(out[variant]["losses"])
+    if script == "tensor_parallel.py":  # each device holds a quarter of the hidden layer
+        assert max(out["shard_map"]["bytes_per_device"]) < 0.3 * 76_840
