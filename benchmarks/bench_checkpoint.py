@@ -244,7 +244,7 @@ def chart(rows, path):
             vals = [r[f"{prefix}_{key}"] / r[f"fungrad_base_{key}"] for r in rows]
             ax.bar(xs + (i - 1.5) * 0.2, vals, 0.2, label=label)
         ax.axhline(1.0, color="k", lw=0.8, ls="--")
-        ax.set_xticks(xs, [r["workload"].replace("_", "\n", 1) for r in rows], fontsize=7)
+        ax.set_xticks(xs, [r["workload"][: -len(r["policy"]) - 1] + "\n" + r["policy"] for r in rows], fontsize=6)
         ax.set_ylabel(f"{key} / fungrad un-checkpointed")
         ax.legend(fontsize=7)
     axes[0].set_title("XLA temp bytes of jit(grad(loss))")
