@@ -64,6 +64,7 @@ LAYERS: list[tuple[int, str, tuple[str, ...]]] = [
             "fungrad.random",
             "fungrad.scipy",
             "fungrad.scipy.*",
+            "fungrad.debug",  # like jax.debug: re-exports of the diagnostics in fungrad/_src
             "fungrad._src.nn_extra",
             "fungrad._src.nn_initializers",
             "fungrad._src.lax_linalg",
