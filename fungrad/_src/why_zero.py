@@ -411,7 +411,7 @@ def why_zero(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable[..., W
             analysis = _Analysis(env, name)
             out_data, out_diff = analysis.run(traced.ir, marks, marks)
             if nzero < g.size:
-                found = analysis.partial
+                found = [r for r in analysis.partial if _explains(r, g)]
                 if not found:
                     found = [ZeroReason(name, "value_zero", None, None, _value_zero_message(g))]
                 reasons.extend(found)
@@ -424,6 +424,15 @@ def why_zero(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable[..., W
         return WhyZero(reasons, zero, considered)
 
     return explain
+
+
+def _explains(reason: ZeroReason, g: np.ndarray) -> bool:
+    """Dead units explain a leaf's zeros when the leaf is indexed by those units (a bias or the output axis
+    of a weight: ``g[..., u] == 0``) or fed by them (the input axis of the next weight: ``g[u] == 0``)."""
+    units, n = list(reason.elements), int(reason.message.split("(of ")[1].split(")")[0])
+    if g.ndim >= 1 and g.shape[-1] == n and not np.any(g[..., units]):
+        return True
+    return g.ndim >= 2 and g.shape[0] == n and not np.any(g[units])
 
 
 def _value_zero_message(g) -> str:
