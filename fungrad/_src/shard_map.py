@@ -40,6 +40,7 @@ from fungrad._src.ad import Zero
 from fungrad._src.control_flow.common import merge
 from fungrad._src.core import FungradTypeError, Primitive, ShapedArray, get_aval
 from fungrad._src.ir import IR, Literal, eval_ir, pretty_print, rewrite
+from fungrad._src.jit import jit_p
 from fungrad._src.lowering import lower_ir
 from fungrad._src.primitives import layout
 from fungrad._src.staging import trace_to_subir
@@ -275,29 +276,9 @@ def _with_pbroadcasts(body: IR, in_vmas, out_specs, check_vma: bool, name: str):
     """Re-stage ``body`` with ``pbroadcast`` wherever an invariant value meets a varying one."""
 
     def fun(*xs):
-        env, vma = {}, {}
-
-        def read(atom):
-            return (atom.value, frozenset()) if type(atom) is Literal else (env[atom], vma[atom])
-
-        for v, x, m in zip(body.invars, xs, in_vmas):
-            env[v], vma[v] = x, m
-        for eqn in body.eqns:
-            vals, ms = map(list, zip(*map(read, eqn.inputs))) if eqn.inputs else ([], [])
-            rule = collectives.vma_rules.get(eqn.primitive)
-            if rule is not None:
-                need, out_m = rule(ms, **eqn.params)
-            else:
-                out_m = frozenset().union(*ms)
-                need = [out_m if _inexact(a.aval) else m for a, m in zip(eqn.inputs, ms)]
-            with core.source_override(eqn.source_info):
-                vals = [_pbroadcast(x, n - m, a) for x, m, n, a in zip(vals, ms, need, eqn.inputs)]
-                out = eqn.primitive.bind(*vals, **eqn.params)
-            for o, x in zip(eqn.outputs, out if eqn.primitive.multiple_results else [out]):
-                env[o], vma[o] = x, out_m
         results = []
-        for i, (atom, spec) in enumerate(zip(body.outvars, out_specs)):
-            x, m = read(atom)
+        outs = _run_typed(body, list(xs), list(in_vmas))
+        for i, ((x, m), atom, spec) in enumerate(zip(outs, body.outvars, out_specs)):
             wanted = _spec_axes(spec)
             if check_vma and m - wanted:
                 raise FungradTypeError(
@@ -309,6 +290,38 @@ def _with_pbroadcasts(body: IR, in_vmas, out_specs, check_vma: bool, name: str):
         return results
 
     return trace_to_subir(fun, body.in_avals, "shard_map")
+
+
+def _run_typed(ir: IR, xs: list, in_vmas: list) -> list:
+    """Evaluate ``ir`` tracking each value's varying axes; returns (value, axes) per output. A nested
+    ``jit`` is inlined so that the collectives inside it are typed too."""
+    env, vma = {}, {}
+
+    def read(atom):
+        return (atom.value, frozenset()) if type(atom) is Literal else (env[atom], vma[atom])
+
+    for v, x, m in zip(ir.invars, xs, in_vmas):
+        env[v], vma[v] = x, m
+    for eqn in ir.eqns:
+        vals, ms = map(list, zip(*map(read, eqn.inputs))) if eqn.inputs else ([], [])
+        if eqn.primitive is jit_p:
+            typed = _run_typed(eqn.params["ir"], vals, ms)
+            outs, out_ms = [x for x, _ in typed], [m for _, m in typed]
+        else:
+            rule = collectives.vma_rules.get(eqn.primitive)
+            if rule is not None:
+                need, out_m = rule(ms, **eqn.params)
+            else:
+                out_m = frozenset().union(*ms)
+                need = [out_m if _inexact(a.aval) else m for a, m in zip(eqn.inputs, ms)]
+            with core.source_override(eqn.source_info):
+                vals = [_pbroadcast(x, n - m, a) for x, m, n, a in zip(vals, ms, need, eqn.inputs)]
+                out = eqn.primitive.bind(*vals, **eqn.params)
+            outs = out if eqn.primitive.multiple_results else [out]
+            out_ms = [out_m] * len(outs)
+        for o, x, m in zip(eqn.outputs, outs, out_ms):
+            env[o], vma[o] = x, m
+    return [read(atom) for atom in ir.outvars]
 
 
 def _pbroadcast(x, axes, atom):
