@@ -8,13 +8,15 @@
 from __future__ import annotations
 
 import fungrad.numpy as _fnp
-from fungrad._src.core import FungradTypeError, get_aval
+from fungrad._src.core import FungradTypeError as _FungradTypeError
+from fungrad._src.core import get_aval as _get_aval
 from fungrad._src.primitives import elementwise as _ew
 from fungrad._src.primitives import linalg as _la
 from fungrad._src.primitives import lu as _lu
 from fungrad.numpy import linalg as _np_linalg
 from fungrad.numpy._conversion import _promote, _to_inexact
-from fungrad.numpy._manipulation import expand_dims, squeeze
+from fungrad.numpy._manipulation import expand_dims as _expand_dims
+from fungrad.numpy._manipulation import squeeze as _squeeze
 
 __all__ = [
     "cho_factor",
@@ -40,15 +42,15 @@ def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = F
     Only the ``lower`` (or upper) triangle of ``a`` is read; ``b`` may be a vector.
     """
     if trans not in (0, 1, 2, "N", "T", "C"):
-        raise FungradTypeError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
+        raise _FungradTypeError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
     a, b = _promote(_to_inexact(a), _to_inexact(b))
     _la._check_square("solve_triangular", a)
-    vector = get_aval(b).ndim == 1
-    b2 = expand_dims(b, -1) if vector else b
+    vector = _get_aval(b).ndim == 1
+    b2 = _expand_dims(b, -1) if vector else b
     x = _la.triangular_solve(
         a, b2, left_side=True, lower=lower, transpose_a=trans not in (0, "N"), unit_diagonal=unit_diagonal
     )
-    return squeeze(x, -1) if vector else x
+    return _squeeze(x, -1) if vector else x
 
 
 def cholesky(a, lower: bool = False):
@@ -80,12 +82,12 @@ def cho_solve(c_and_lower, b):
     """
     c, lower = c_and_lower
     c, b = _promote(_to_inexact(c), _to_inexact(b))
-    vector = get_aval(b).ndim == 1
-    b2 = expand_dims(b, -1) if vector else b
+    vector = _get_aval(b).ndim == 1
+    b2 = _expand_dims(b, -1) if vector else b
     # a = L L^T: solve L y = b, then L^T x = y (with L = c, or L = c^T for an upper factor)
     y = _la.triangular_solve(c, b2, left_side=True, lower=lower, transpose_a=not lower)
     x = _la.triangular_solve(c, y, left_side=True, lower=lower, transpose_a=lower)
-    return squeeze(x, -1) if vector else x
+    return _squeeze(x, -1) if vector else x
 
 
 def det(a):
@@ -133,7 +135,7 @@ def qr(a, mode: str = "full", pivoting: bool = False):
     if pivoting:
         raise NotImplementedError("scipy.linalg.qr: pivoting=True is not supported")
     if mode not in ("full", "economic", "r"):
-        raise FungradTypeError(f"scipy.linalg.qr: mode must be 'full', 'economic' or 'r', got {mode!r}")
+        raise _FungradTypeError(f"scipy.linalg.qr: mode must be 'full', 'economic' or 'r', got {mode!r}")
     q, r = _la.qr(_to_inexact(a), full_matrices=mode == "full")
     return (r,) if mode == "r" else (q, r)
 
@@ -167,7 +169,7 @@ def lu(a, permute_l: bool = False):
     a = _to_inexact(a)
     lu_, _, permutation = _lu.lu(a)
     l_mat, u_mat = _lu_parts(lu_)
-    p = _la._T(_lu.permutation_matrix(permutation, get_aval(a).dtype))
+    p = _la._T(_lu.permutation_matrix(permutation, _get_aval(a).dtype))
     return (_la._matmul(p, l_mat), u_mat) if permute_l else (p, l_mat, u_mat)
 
 
@@ -193,10 +195,10 @@ def lu_solve(lu_and_piv, b, trans: int = 0, overwrite_b=False, check_finite=True
     """
     lu_, pivots = lu_and_piv
     lu_, b = _promote(_to_inexact(lu_), _to_inexact(b))
-    n = get_aval(lu_).shape[-1]
-    perm = _lu.permutation_matrix(_lu.lu_pivots_to_permutation(pivots, n), get_aval(lu_).dtype)
-    vector = get_aval(b).ndim == 1
-    b2 = expand_dims(b, -1) if vector else b
+    n = _get_aval(lu_).shape[-1]
+    perm = _lu.permutation_matrix(_lu.lu_pivots_to_permutation(pivots, n), _get_aval(lu_).dtype)
+    vector = _get_aval(b).ndim == 1
+    b2 = _expand_dims(b, -1) if vector else b
     if trans in (0, "N"):
         # a = P^T L U: solve L y = P b, then U x = y
         y = _la.triangular_solve(lu_, _la._matmul(perm, b2), left_side=True, lower=True, unit_diagonal=True)
@@ -207,8 +209,8 @@ def lu_solve(lu_and_piv, b, trans: int = 0, overwrite_b=False, check_finite=True
         w = _la.triangular_solve(lu_, z, left_side=True, lower=True, transpose_a=True, unit_diagonal=True)
         x = _la._matmul(_la._T(perm), w)
     else:
-        raise FungradTypeError(f"lu_solve: trans must be 0 or 1 (real matrices), got {trans!r}")
-    return squeeze(x, -1) if vector else x
+        raise _FungradTypeError(f"lu_solve: trans must be 0 or 1 (real matrices), got {trans!r}")
+    return _squeeze(x, -1) if vector else x
 
 
 # Pade(13) coefficients and the 1-norm bound below which it is accurate (Higham 2005, as in JAX)

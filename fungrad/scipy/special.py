@@ -19,7 +19,7 @@ import fungrad.numpy as _fnp
 from fungrad._src.primitives import bessel as _bessel
 from fungrad._src.primitives import elementwise as _ew
 from fungrad._src.primitives import special as _sp
-from fungrad.nn import sigmoid
+from fungrad.nn import sigmoid as _sigmoid
 from fungrad.numpy._conversion import _promote_broadcast, _to_inexact
 
 __all__ = [
@@ -133,7 +133,7 @@ def gammaincc(a, x):
     return _fnp.subtract(_fnp.ones_like(p), p)
 
 
-expit = sigmoid
+expit = _sigmoid
 
 
 def logit(p):

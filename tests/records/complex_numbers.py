@@ -16,13 +16,13 @@ def rec(name, fun, ref, shapes=((2, 3),), domain="complex", **kw):
 
 
 for name in ["real", "imag", "conj", "conjugate", "angle"]:
-    rec(f"complex.{name}", getattr(fnp, name), getattr(jnp, name))
-    rec(f"complex.{name}-of-real", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], domain="nonzero")
-rec("complex.angle-deg", lambda z: fnp.angle(z, deg=True), lambda z: jnp.angle(z, deg=True), shapes=[(3,)])
+    rec(f"numpy.{name}-complex", getattr(fnp, name), getattr(jnp, name))
+    rec(f"numpy.{name}-of-real", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], domain="nonzero")
+rec("numpy.angle-deg", lambda z: fnp.angle(z, deg=True), lambda z: jnp.angle(z, deg=True), shapes=[(3,)])
 for name in ["iscomplex", "isreal"]:
-    rec(f"complex.{name}", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], grad=False)
+    rec(f"numpy.{name}", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], grad=False)
 for name in ["iscomplexobj", "isrealobj"]:
-    rec(f"complex.{name}", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], grad=False, vmap=False, jit=False)
+    rec(f"numpy.{name}", getattr(fnp, name), getattr(jnp, name), shapes=[(3,)], grad=False, vmap=False, jit=False)
 
 # complex dtypes through the arithmetic primitives (holomorphic: JAX's transposes are unconjugated)
 rec(
@@ -44,7 +44,7 @@ rec(
     domain=["real", "complex"],
 )
 rec("complex.matmul", fnp.matmul, jnp.matmul, shapes=[(2, 3), (3, 2)])
-rec("complex.abs", fnp.abs, jnp.abs)
+rec("numpy.abs-complex", fnp.abs, jnp.abs)
 rec(
     "complex.abs-sum-of-fft",
     lambda x: fnp.sum(fnp.abs(fnp.fft.rfft(x))),

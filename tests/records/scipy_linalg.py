@@ -68,3 +68,23 @@ rec(
     rtol=1e-7,
     fd_tol=1e-4,
 )
+
+
+def spd(rng, n=3):
+    m = rng.normal(size=(n, n))
+    return (m @ m.T + n * np.eye(n),)
+
+
+def sym(a):
+    return (a + a.T) / 2  # the factorizations read one triangle: differentiate along symmetric directions
+
+
+rec("cholesky", lambda a: fsl.cholesky(sym(a), lower=True), lambda a: jsl.cholesky(sym(a), lower=True), spd)
+rec("solve", fsl.solve, jsl.solve, lambda rng: (*general(rng), rng.normal(size=(3,))))
+rec(
+    "cho_solve",
+    lambda a, b: fsl.cho_solve(fsl.cho_factor(sym(a)), b),
+    lambda a, b: jsl.cho_solve(jsl.cho_factor(sym(a)), b),
+    lambda rng: (*spd(rng), rng.normal(size=(3, 2))),
+)
+rec("cho_factor", lambda a: fsl.cho_factor(sym(a), lower=True)[0], lambda a: jsl.cho_factor(sym(a), lower=True)[0], spd)

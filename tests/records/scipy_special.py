@@ -70,3 +70,12 @@ rec(
     shapes=((4,), (4,)),
     domain=["real", "nonzero"],
 )
+rec(
+    "polygamma-order2",
+    lambda x: fsp.polygamma(2, x),
+    lambda x: jsp.polygamma(2, x),
+    domain="positive",
+    order=1,
+    atol=1e-8,
+    rtol=1e-8,
+)

@@ -13,11 +13,11 @@ RECORDS: list[OpRecord] = []
 
 
 def rec(name, make_args, functions, **kw):
-    dist = name.split("-")[0]
+    dist, _, variant = name.partition("-")
     for fn in functions:
         RECORDS.append(
             OpRecord(
-                f"scipy.stats.{name}.{fn}",
+                f"scipy.stats.{dist}.{fn}" + (f"-{variant}" if variant else ""),
                 getattr(getattr(fst, dist), fn),
                 getattr(getattr(jst, dist), fn),
                 (),

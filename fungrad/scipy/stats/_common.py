@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import fungrad.numpy as fnp
+import fungrad.numpy as _fnp
 from fungrad.numpy._conversion import _promote_broadcast, _to_inexact
 
 
@@ -15,9 +15,9 @@ def promote(*args):
 
 def standardize(x, loc, scale):
     x, loc, scale = promote(x, loc, scale)
-    return fnp.divide(fnp.subtract(x, loc), scale), scale
+    return _fnp.divide(_fnp.subtract(x, loc), scale), scale
 
 
 def neg_inf_where(mask, value):
     """``value`` with ``-inf`` where ``mask`` (outside the support)."""
-    return fnp.where(mask, fnp.full_like(value, -np.inf), value)
+    return _fnp.where(mask, _fnp.full_like(value, -np.inf), value)

@@ -9,39 +9,41 @@ from __future__ import annotations
 
 import numpy as np
 
-import fungrad.numpy as fnp
-from fungrad.scipy import special
-from fungrad.scipy.stats._common import neg_inf_where, promote
+import fungrad.numpy as _fnp
+from fungrad.scipy import special as _special
+from fungrad.scipy.stats import _common
 
 __all__ = ["cdf", "logpmf", "pmf", "ppf"]
 
 
 def logpmf(k, p, loc=0):
     """``xlogy(k, p) + xlog1py(1 - k, -p)`` for ``k - loc`` in {0, 1}, ``-inf`` elsewhere."""
-    k, p, loc = promote(k, p, loc)
-    x = fnp.subtract(k, loc)
-    outside = fnp.logical_and(fnp.not_equal(x, 0), fnp.not_equal(x, 1))
-    out = fnp.add(special.xlogy(x, p), special.xlog1py(fnp.subtract(1, x), fnp.negative(p)))
-    return neg_inf_where(outside, out)
+    k, p, loc = _common.promote(k, p, loc)
+    x = _fnp.subtract(k, loc)
+    outside = _fnp.logical_and(_fnp.not_equal(x, 0), _fnp.not_equal(x, 1))
+    out = _fnp.add(_special.xlogy(x, p), _special.xlog1py(_fnp.subtract(1, x), _fnp.negative(p)))
+    return _common.neg_inf_where(outside, out)
 
 
 def pmf(k, p, loc=0):
     """Probability mass."""
-    return fnp.exp(logpmf(k, p, loc))
+    return _fnp.exp(logpmf(k, p, loc))
 
 
 def cdf(k, p):
     """0 below 0, ``1 - p`` on ``[0, 1)``, 1 from 1 on (``nan`` for ``p`` outside ``[0, 1]``)."""
-    k, p = promote(k, p)
-    out = fnp.where(fnp.less(k, 0), fnp.zeros_like(p), fnp.where(fnp.less(k, 1), fnp.subtract(1, p), fnp.ones_like(p)))
-    return fnp.where(fnp.logical_or(fnp.less(p, 0), fnp.greater(p, 1)), fnp.full_like(p, np.nan), out)
+    k, p = _common.promote(k, p)
+    out = _fnp.where(
+        _fnp.less(k, 0), _fnp.zeros_like(p), _fnp.where(_fnp.less(k, 1), _fnp.subtract(1, p), _fnp.ones_like(p))
+    )
+    return _fnp.where(_fnp.logical_or(_fnp.less(p, 0), _fnp.greater(p, 1)), _fnp.full_like(p, np.nan), out)
 
 
 def ppf(q, p):
     """The smallest ``k`` in {0, 1} with ``cdf(k) >= q`` (``nan`` outside ``[0, 1]``)."""
-    q, p = promote(q, p)
-    out = fnp.where(fnp.less_equal(q, fnp.subtract(1, p)), fnp.zeros_like(q), fnp.ones_like(q))
-    bad = fnp.logical_or(
-        fnp.logical_or(fnp.less(q, 0), fnp.greater(q, 1)), fnp.logical_or(fnp.less(p, 0), fnp.greater(p, 1))
+    q, p = _common.promote(q, p)
+    out = _fnp.where(_fnp.less_equal(q, _fnp.subtract(1, p)), _fnp.zeros_like(q), _fnp.ones_like(q))
+    bad = _fnp.logical_or(
+        _fnp.logical_or(_fnp.less(q, 0), _fnp.greater(q, 1)), _fnp.logical_or(_fnp.less(p, 0), _fnp.greater(p, 1))
     )
-    return fnp.where(bad, fnp.full_like(q, np.nan), out)
+    return _fnp.where(bad, _fnp.full_like(q, np.nan), out)

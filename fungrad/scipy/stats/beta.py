@@ -8,23 +8,23 @@ incomplete beta function, which fungrad does not have yet).
 
 from __future__ import annotations
 
-import fungrad.numpy as fnp
-from fungrad.scipy import special
-from fungrad.scipy.stats._common import neg_inf_where, promote
+import fungrad.numpy as _fnp
+from fungrad.scipy import special as _special
+from fungrad.scipy.stats import _common
 
 __all__ = ["logpdf", "pdf"]
 
 
 def logpdf(x, a, b, loc=0, scale=1):
     """``xlogy(a - 1, z) + xlog1py(b - 1, -z) - betaln(a, b) - log(scale)`` on ``[0, 1]``."""
-    x, a, b, loc, scale = promote(x, a, b, loc, scale)
-    z = fnp.divide(fnp.subtract(x, loc), scale)
-    outside = fnp.logical_or(fnp.less(z, 0), fnp.greater(z, 1))
-    z = fnp.where(outside, fnp.full_like(z, 0.5), z)
-    out = fnp.add(special.xlogy(fnp.subtract(a, 1), z), special.xlog1py(fnp.subtract(b, 1), fnp.negative(z)))
-    return neg_inf_where(outside, fnp.subtract(out, fnp.add(special.betaln(a, b), fnp.log(scale))))
+    x, a, b, loc, scale = _common.promote(x, a, b, loc, scale)
+    z = _fnp.divide(_fnp.subtract(x, loc), scale)
+    outside = _fnp.logical_or(_fnp.less(z, 0), _fnp.greater(z, 1))
+    z = _fnp.where(outside, _fnp.full_like(z, 0.5), z)
+    out = _fnp.add(_special.xlogy(_fnp.subtract(a, 1), z), _special.xlog1py(_fnp.subtract(b, 1), _fnp.negative(z)))
+    return _common.neg_inf_where(outside, _fnp.subtract(out, _fnp.add(_special.betaln(a, b), _fnp.log(scale))))
 
 
 def pdf(x, a, b, loc=0, scale=1):
     """Density."""
-    return fnp.exp(logpdf(x, a, b, loc, scale))
+    return _fnp.exp(logpdf(x, a, b, loc, scale))

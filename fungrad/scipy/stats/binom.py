@@ -7,25 +7,25 @@
 
 from __future__ import annotations
 
-import fungrad.numpy as fnp
-from fungrad.scipy import special
-from fungrad.scipy.stats._common import neg_inf_where, promote
+import fungrad.numpy as _fnp
+from fungrad.scipy import special as _special
+from fungrad.scipy.stats import _common
 
 __all__ = ["logpmf", "pmf"]
 
 
 def logpmf(k, n, p, loc=0):
     """``log C(n, x) + xlogy(x, p) + xlog1py(n - x, -p)`` for integer ``x = k - loc`` in ``[0, n]``."""
-    k, n, p, loc = promote(k, n, p, loc)
-    x = fnp.subtract(k, loc)
-    outside = fnp.logical_or(fnp.logical_or(fnp.less(x, 0), fnp.greater(x, n)), fnp.not_equal(fnp.floor(x), x))
-    x = fnp.where(outside, fnp.zeros_like(x), x)
-    comb = fnp.subtract(special.gammaln(fnp.add(n, 1)), special.gammaln(fnp.add(x, 1)))
-    comb = fnp.subtract(comb, special.gammaln(fnp.add(fnp.subtract(n, x), 1)))
-    out = fnp.add(comb, fnp.add(special.xlogy(x, p), special.xlog1py(fnp.subtract(n, x), fnp.negative(p))))
-    return neg_inf_where(outside, out)
+    k, n, p, loc = _common.promote(k, n, p, loc)
+    x = _fnp.subtract(k, loc)
+    outside = _fnp.logical_or(_fnp.logical_or(_fnp.less(x, 0), _fnp.greater(x, n)), _fnp.not_equal(_fnp.floor(x), x))
+    x = _fnp.where(outside, _fnp.zeros_like(x), x)
+    comb = _fnp.subtract(_special.gammaln(_fnp.add(n, 1)), _special.gammaln(_fnp.add(x, 1)))
+    comb = _fnp.subtract(comb, _special.gammaln(_fnp.add(_fnp.subtract(n, x), 1)))
+    out = _fnp.add(comb, _fnp.add(_special.xlogy(x, p), _special.xlog1py(_fnp.subtract(n, x), _fnp.negative(p))))
+    return _common.neg_inf_where(outside, out)
 
 
 def pmf(k, n, p, loc=0):
     """Probability mass."""
-    return fnp.exp(logpmf(k, n, p, loc))
+    return _fnp.exp(logpmf(k, n, p, loc))

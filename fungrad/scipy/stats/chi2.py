@@ -7,43 +7,43 @@
 
 from __future__ import annotations
 
-import fungrad.numpy as fnp
-from fungrad.scipy.stats import gamma
-from fungrad.scipy.stats._common import promote
+import fungrad.numpy as _fnp
+from fungrad.scipy.stats import _common
+from fungrad.scipy.stats import gamma as _gamma
 
 __all__ = ["cdf", "logcdf", "logpdf", "logsf", "pdf", "sf"]
 
 
 def _as_gamma(x, df, loc, scale):
-    x, df, loc, scale = promote(x, df, loc, scale)
-    return x, fnp.multiply(0.5, df), loc, fnp.multiply(2, scale)
+    x, df, loc, scale = _common.promote(x, df, loc, scale)
+    return x, _fnp.multiply(0.5, df), loc, _fnp.multiply(2, scale)
 
 
 def logpdf(x, df, loc=0, scale=1):
     """Log density."""
-    return gamma.logpdf(*_as_gamma(x, df, loc, scale))
+    return _gamma.logpdf(*_as_gamma(x, df, loc, scale))
 
 
 def pdf(x, df, loc=0, scale=1):
     """Density."""
-    return gamma.pdf(*_as_gamma(x, df, loc, scale))
+    return _gamma.pdf(*_as_gamma(x, df, loc, scale))
 
 
 def cdf(x, df, loc=0, scale=1):
     """Cumulative distribution function."""
-    return gamma.cdf(*_as_gamma(x, df, loc, scale))
+    return _gamma.cdf(*_as_gamma(x, df, loc, scale))
 
 
 def logcdf(x, df, loc=0, scale=1):
     """``log(cdf)``."""
-    return gamma.logcdf(*_as_gamma(x, df, loc, scale))
+    return _gamma.logcdf(*_as_gamma(x, df, loc, scale))
 
 
 def sf(x, df, loc=0, scale=1):
     """Survival function."""
-    return gamma.sf(*_as_gamma(x, df, loc, scale))
+    return _gamma.sf(*_as_gamma(x, df, loc, scale))
 
 
 def logsf(x, df, loc=0, scale=1):
     """``log(sf)``."""
-    return gamma.logsf(*_as_gamma(x, df, loc, scale))
+    return _gamma.logsf(*_as_gamma(x, df, loc, scale))

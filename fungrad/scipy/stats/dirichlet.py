@@ -2,16 +2,16 @@
 have the ``K`` categories on axis 0).
 
 >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
->>> round(float(fst.dirichlet.pdf(fnp.array([0.5, 0.5]), fnp.array([2.0, 2.0]))), 6)
+>>> round(float(fst.dirichlet.pdf(_fnp.array([0.5, 0.5]), _fnp.array([2.0, 2.0]))), 6)
 1.5
 """
 
 from __future__ import annotations
 
-import fungrad.numpy as fnp
+import fungrad.numpy as _fnp
 from fungrad._src.core import FungradTypeError
 from fungrad.numpy._conversion import _to_inexact
-from fungrad.scipy import special
+from fungrad.scipy import special as _special
 
 __all__ = ["logpdf", "pdf"]
 
@@ -19,21 +19,21 @@ __all__ = ["logpdf", "pdf"]
 def logpdf(x, alpha):
     """``sum(xlogy(alpha - 1, x)) - sum(gammaln(alpha)) + gammaln(sum(alpha))`` (``-inf`` off the simplex)."""
     x, alpha = _to_inexact(x), _to_inexact(alpha)
-    if fnp.ndim(alpha) != 1:
-        raise FungradTypeError(f"dirichlet.logpdf: alpha must be one-dimensional, got shape {fnp.shape(alpha)}")
-    if fnp.shape(x)[0] != fnp.shape(alpha)[0]:
+    if _fnp.ndim(alpha) != 1:
+        raise FungradTypeError(f"dirichlet.logpdf: alpha must be one-dimensional, got shape {_fnp.shape(alpha)}")
+    if _fnp.shape(x)[0] != _fnp.shape(alpha)[0]:
         raise FungradTypeError(
-            f"dirichlet.logpdf: x has {fnp.shape(x)[0]} categories on axis 0 but alpha has {fnp.shape(alpha)[0]}"
+            f"dirichlet.logpdf: x has {_fnp.shape(x)[0]} categories on axis 0 but alpha has {_fnp.shape(alpha)[0]}"
         )
-    alpha_b = fnp.reshape(alpha, fnp.shape(alpha) + (1,) * (fnp.ndim(x) - 1))
-    normalize = fnp.subtract(fnp.sum(special.gammaln(alpha)), special.gammaln(fnp.sum(alpha)))
-    out = fnp.subtract(fnp.sum(special.xlogy(fnp.subtract(alpha_b, 1), x), axis=0), normalize)
-    on_simplex = fnp.logical_and(
-        fnp.all(fnp.greater_equal(x, 0), axis=0), fnp.less(fnp.abs(fnp.subtract(fnp.sum(x, axis=0), 1)), 1e-6)
+    alpha_b = _fnp.reshape(alpha, _fnp.shape(alpha) + (1,) * (_fnp.ndim(x) - 1))
+    normalize = _fnp.subtract(_fnp.sum(_special.gammaln(alpha)), _special.gammaln(_fnp.sum(alpha)))
+    out = _fnp.subtract(_fnp.sum(_special.xlogy(_fnp.subtract(alpha_b, 1), x), axis=0), normalize)
+    on_simplex = _fnp.logical_and(
+        _fnp.all(_fnp.greater_equal(x, 0), axis=0), _fnp.less(_fnp.abs(_fnp.subtract(_fnp.sum(x, axis=0), 1)), 1e-6)
     )
-    return fnp.where(on_simplex, out, fnp.full_like(out, -float("inf")))
+    return _fnp.where(on_simplex, out, _fnp.full_like(out, -float("inf")))
 
 
 def pdf(x, alpha):
     """Density."""
-    return fnp.exp(logpdf(x, alpha))
+    return _fnp.exp(logpdf(x, alpha))

@@ -7,49 +7,49 @@
 
 from __future__ import annotations
 
-import fungrad.numpy as fnp
-from fungrad.scipy import special
-from fungrad.scipy.stats._common import neg_inf_where, promote
+import fungrad.numpy as _fnp
+from fungrad.scipy import special as _special
+from fungrad.scipy.stats import _common
 
 __all__ = ["cdf", "logcdf", "logpdf", "logsf", "pdf", "sf"]
 
 
 def _z(x, a, loc, scale):
-    x, a, loc, scale = promote(x, a, loc, scale)
-    z = fnp.divide(fnp.subtract(x, loc), scale)
-    outside = fnp.less(z, 0)
-    return fnp.where(outside, fnp.ones_like(z), z), a, scale, outside
+    x, a, loc, scale = _common.promote(x, a, loc, scale)
+    z = _fnp.divide(_fnp.subtract(x, loc), scale)
+    outside = _fnp.less(z, 0)
+    return _fnp.where(outside, _fnp.ones_like(z), z), a, scale, outside
 
 
 def logpdf(x, a, loc=0, scale=1):
     """``xlogy(a - 1, z) - z - gammaln(a) - log(scale)`` on the support, ``-inf`` below it."""
     z, a, scale, outside = _z(x, a, loc, scale)
-    out = fnp.subtract(special.xlogy(fnp.subtract(a, 1), z), z)
-    return neg_inf_where(outside, fnp.subtract(out, fnp.add(special.gammaln(a), fnp.log(scale))))
+    out = _fnp.subtract(_special.xlogy(_fnp.subtract(a, 1), z), z)
+    return _common.neg_inf_where(outside, _fnp.subtract(out, _fnp.add(_special.gammaln(a), _fnp.log(scale))))
 
 
 def pdf(x, a, loc=0, scale=1):
     """Density."""
-    return fnp.exp(logpdf(x, a, loc, scale))
+    return _fnp.exp(logpdf(x, a, loc, scale))
 
 
 def cdf(x, a, loc=0, scale=1):
     """``gammainc(a, z)`` (0 below the support)."""
     z, a, _, outside = _z(x, a, loc, scale)
-    return fnp.where(outside, fnp.zeros_like(z), special.gammainc(a, z))
+    return _fnp.where(outside, _fnp.zeros_like(z), _special.gammainc(a, z))
 
 
 def logcdf(x, a, loc=0, scale=1):
     """``log(cdf)``."""
-    return fnp.log(cdf(x, a, loc, scale))
+    return _fnp.log(cdf(x, a, loc, scale))
 
 
 def sf(x, a, loc=0, scale=1):
     """``gammaincc(a, z)`` (1 below the support)."""
     z, a, _, outside = _z(x, a, loc, scale)
-    return fnp.where(outside, fnp.ones_like(z), special.gammaincc(a, z))
+    return _fnp.where(outside, _fnp.ones_like(z), _special.gammaincc(a, z))
 
 
 def logsf(x, a, loc=0, scale=1):
     """``log(sf)``."""
-    return fnp.log(sf(x, a, loc, scale))
+    return _fnp.log(sf(x, a, loc, scale))

@@ -9,27 +9,27 @@ from __future__ import annotations
 
 import numpy as np
 
-import fungrad.numpy as fnp
-from fungrad.scipy.stats._common import standardize
+import fungrad.numpy as _fnp
+from fungrad.scipy.stats import _common
 
 __all__ = ["cdf", "logpdf", "pdf"]
 
 
 def logpdf(x, loc=0, scale=1):
     """``-log(2 scale) - |z|``."""
-    z, scale = standardize(x, loc, scale)
-    return fnp.negative(fnp.add(fnp.add(fnp.log(scale), float(np.log(2.0))), fnp.abs(z)))
+    z, scale = _common.standardize(x, loc, scale)
+    return _fnp.negative(_fnp.add(_fnp.add(_fnp.log(scale), float(np.log(2.0))), _fnp.abs(z)))
 
 
 def pdf(x, loc=0, scale=1):
     """Density."""
-    return fnp.exp(logpdf(x, loc, scale))
+    return _fnp.exp(logpdf(x, loc, scale))
 
 
 def cdf(x, loc=0, scale=1):
     """``exp(z)/2`` for ``z <= 0``, ``1 - exp(-z)/2`` above (each branch sees only its own side)."""
-    z, _ = standardize(x, loc, scale)
-    below = fnp.less_equal(z, 0)
-    low = fnp.multiply(0.5, fnp.exp(fnp.where(below, z, fnp.zeros_like(z))))
-    high = fnp.subtract(1, fnp.multiply(0.5, fnp.exp(fnp.negative(fnp.where(below, fnp.zeros_like(z), z)))))
-    return fnp.where(below, low, high)
+    z, _ = _common.standardize(x, loc, scale)
+    below = _fnp.less_equal(z, 0)
+    low = _fnp.multiply(0.5, _fnp.exp(_fnp.where(below, z, _fnp.zeros_like(z))))
+    high = _fnp.subtract(1, _fnp.multiply(0.5, _fnp.exp(_fnp.negative(_fnp.where(below, _fnp.zeros_like(z), z)))))
+    return _fnp.where(below, low, high)

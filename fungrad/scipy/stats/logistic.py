@@ -7,42 +7,42 @@
 
 from __future__ import annotations
 
-import fungrad.numpy as fnp
-from fungrad.scipy import special
-from fungrad.scipy.stats._common import promote, standardize
+import fungrad.numpy as _fnp
+from fungrad.scipy import special as _special
+from fungrad.scipy.stats import _common
 
 __all__ = ["cdf", "isf", "logpdf", "pdf", "ppf", "sf"]
 
 
 def logpdf(x, loc=0, scale=1):
     """``-z - 2 log1p(exp(-z)) - log(scale)``, written with ``logaddexp`` for large ``|z|``."""
-    z, scale = standardize(x, loc, scale)
-    softplus = fnp.logaddexp(fnp.zeros_like(z), fnp.negative(z))
-    return fnp.subtract(fnp.subtract(fnp.negative(z), fnp.multiply(2, softplus)), fnp.log(scale))
+    z, scale = _common.standardize(x, loc, scale)
+    softplus = _fnp.logaddexp(_fnp.zeros_like(z), _fnp.negative(z))
+    return _fnp.subtract(_fnp.subtract(_fnp.negative(z), _fnp.multiply(2, softplus)), _fnp.log(scale))
 
 
 def pdf(x, loc=0, scale=1):
     """Density."""
-    return fnp.exp(logpdf(x, loc, scale))
+    return _fnp.exp(logpdf(x, loc, scale))
 
 
 def cdf(x, loc=0, scale=1):
     """``expit(z)``."""
-    return special.expit(standardize(x, loc, scale)[0])
+    return _special.expit(_common.standardize(x, loc, scale)[0])
 
 
 def sf(x, loc=0, scale=1):
     """``expit(-z)``."""
-    return special.expit(fnp.negative(standardize(x, loc, scale)[0]))
+    return _special.expit(_fnp.negative(_common.standardize(x, loc, scale)[0]))
 
 
 def ppf(q, loc=0, scale=1):
     """``loc + scale logit(q)``."""
-    q, loc, scale = promote(q, loc, scale)
-    return fnp.add(loc, fnp.multiply(scale, special.logit(q)))
+    q, loc, scale = _common.promote(q, loc, scale)
+    return _fnp.add(loc, _fnp.multiply(scale, _special.logit(q)))
 
 
 def isf(q, loc=0, scale=1):
     """``loc - scale logit(q)``."""
-    q, loc, scale = promote(q, loc, scale)
-    return fnp.subtract(loc, fnp.multiply(scale, special.logit(q)))
+    q, loc, scale = _common.promote(q, loc, scale)
+    return _fnp.subtract(loc, _fnp.multiply(scale, _special.logit(q)))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-import fungrad.numpy as fnp
-from fungrad.scipy import special
-from fungrad.scipy.stats._common import promote, standardize
+import fungrad.numpy as _fnp
+from fungrad.scipy import special as _special
+from fungrad.scipy.stats import _common
 
 __all__ = ["cdf", "isf", "logcdf", "logpdf", "logsf", "pdf", "ppf", "sf"]
 
@@ -20,42 +20,42 @@ _HALF_LOG_TWO_PI = 0.5 * float(np.log(2 * np.pi))
 
 def logpdf(x, loc=0, scale=1):
     """Log density ``-z^2/2 - log(scale) - log(2 pi)/2`` with ``z = (x - loc) / scale``."""
-    z, scale = standardize(x, loc, scale)
-    return fnp.subtract(fnp.multiply(-0.5, fnp.multiply(z, z)), fnp.add(fnp.log(scale), _HALF_LOG_TWO_PI))
+    z, scale = _common.standardize(x, loc, scale)
+    return _fnp.subtract(_fnp.multiply(-0.5, _fnp.multiply(z, z)), _fnp.add(_fnp.log(scale), _HALF_LOG_TWO_PI))
 
 
 def pdf(x, loc=0, scale=1):
     """Density."""
-    return fnp.exp(logpdf(x, loc, scale))
+    return _fnp.exp(logpdf(x, loc, scale))
 
 
 def cdf(x, loc=0, scale=1):
     """Cumulative distribution function ``ndtr(z)``."""
-    return special.ndtr(standardize(x, loc, scale)[0])
+    return _special.ndtr(_common.standardize(x, loc, scale)[0])
 
 
 def logcdf(x, loc=0, scale=1):
     """``log(cdf)``, accurate in the tails."""
-    return special.log_ndtr(standardize(x, loc, scale)[0])
+    return _special.log_ndtr(_common.standardize(x, loc, scale)[0])
 
 
 def sf(x, loc=0, scale=1):
     """Survival function ``1 - cdf``."""
-    return special.ndtr(fnp.negative(standardize(x, loc, scale)[0]))
+    return _special.ndtr(_fnp.negative(_common.standardize(x, loc, scale)[0]))
 
 
 def logsf(x, loc=0, scale=1):
     """``log(sf)``, accurate in the tails."""
-    return special.log_ndtr(fnp.negative(standardize(x, loc, scale)[0]))
+    return _special.log_ndtr(_fnp.negative(_common.standardize(x, loc, scale)[0]))
 
 
 def ppf(q, loc=0, scale=1):
     """Quantile function (inverse of :func:`cdf`)."""
-    q, loc, scale = promote(q, loc, scale)
-    return fnp.add(fnp.multiply(special.ndtri(q), scale), loc)
+    q, loc, scale = _common.promote(q, loc, scale)
+    return _fnp.add(_fnp.multiply(_special.ndtri(q), scale), loc)
 
 
 def isf(q, loc=0, scale=1):
     """Inverse survival function ``ppf(1 - q)``."""
-    q, loc, scale = promote(q, loc, scale)
-    return fnp.subtract(loc, fnp.multiply(special.ndtri(q), scale))
+    q, loc, scale = _common.promote(q, loc, scale)
+    return _fnp.subtract(loc, _fnp.multiply(_special.ndtri(q), scale))

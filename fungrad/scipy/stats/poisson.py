@@ -7,32 +7,32 @@
 
 from __future__ import annotations
 
-import fungrad.numpy as fnp
-from fungrad.scipy import special
-from fungrad.scipy.stats._common import neg_inf_where, promote
+import fungrad.numpy as _fnp
+from fungrad.scipy import special as _special
+from fungrad.scipy.stats import _common
 
 __all__ = ["cdf", "logpmf", "pmf"]
 
 
 def logpmf(k, mu, loc=0):
     """``xlogy(k, mu) - gammaln(k + 1) - mu`` at non-negative integers ``k - loc``, ``-inf`` elsewhere."""
-    k, mu, loc = promote(k, mu, loc)
-    x = fnp.subtract(k, loc)
-    outside = fnp.logical_or(fnp.less(x, 0), fnp.not_equal(fnp.floor(x), x))
-    x = fnp.where(outside, fnp.zeros_like(x), x)
-    out = fnp.subtract(fnp.subtract(special.xlogy(x, mu), special.gammaln(fnp.add(x, 1))), mu)
-    return neg_inf_where(outside, out)
+    k, mu, loc = _common.promote(k, mu, loc)
+    x = _fnp.subtract(k, loc)
+    outside = _fnp.logical_or(_fnp.less(x, 0), _fnp.not_equal(_fnp.floor(x), x))
+    x = _fnp.where(outside, _fnp.zeros_like(x), x)
+    out = _fnp.subtract(_fnp.subtract(_special.xlogy(x, mu), _special.gammaln(_fnp.add(x, 1))), mu)
+    return _common.neg_inf_where(outside, out)
 
 
 def pmf(k, mu, loc=0):
     """Probability mass."""
-    return fnp.exp(logpmf(k, mu, loc))
+    return _fnp.exp(logpmf(k, mu, loc))
 
 
 def cdf(k, mu, loc=0):
     """``gammaincc(floor(k - loc) + 1, mu)`` (0 below the support)."""
-    k, mu, loc = promote(k, mu, loc)
-    x = fnp.subtract(k, loc)
-    outside = fnp.less(x, 0)
-    p = special.gammaincc(fnp.add(fnp.floor(fnp.where(outside, fnp.zeros_like(x), x)), 1), mu)
-    return fnp.where(outside, fnp.zeros_like(p), p)
+    k, mu, loc = _common.promote(k, mu, loc)
+    x = _fnp.subtract(k, loc)
+    outside = _fnp.less(x, 0)
+    p = _special.gammaincc(_fnp.add(_fnp.floor(_fnp.where(outside, _fnp.zeros_like(x), x)), 1), mu)
+    return _fnp.where(outside, _fnp.zeros_like(p), p)
