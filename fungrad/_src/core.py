@@ -441,8 +441,17 @@ def _held_by_identity(x) -> bool:
     return type(x).__hash__ is object.__hash__ and hasattr(type(x), "__weakref__") and not isinstance(x, type)
 
 
+# Param values that are hashed by value and hold nothing (the common case: checked first, for speed).
+_PLAIN = frozenset({int, float, bool, str, type(None), complex})
+
+
 def _weaken(value, found: list):
     """``value`` with identity-hashed objects replaced by weak references (recording them in ``found``)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple and all(type(v) in _PLAIN for v in value):  # shapes, axes
+        return value
     if isinstance(value, tuple):
         n = len(found)
         weakened = tuple(_weaken(v, found) for v in value)
@@ -472,7 +481,7 @@ def param_cache_key(prim: Primitive, params: dict, *extra):
     """
     found: list = []
     try:
-        items = tuple(sorted((k, _weaken(v, found)) for k, v in params.items()))
+        items = tuple(sorted([(k, v if type(v) in _PLAIN else _weaken(v, found)) for k, v in params.items()]))
         key = (prim, items, x64_enabled(), *extra)
         hash(key)
     except TypeError:

@@ -17,7 +17,7 @@ import pytest
 
 import fungrad
 import fungrad.numpy as fnp
-from fungrad._src import ad, batching, core
+from fungrad._src import ad, batching, core, ir
 from fungrad._src import jit as jit_mod
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
@@ -47,19 +47,25 @@ def _weak_entries() -> int:
 
 
 @pytest.mark.parametrize("name", list(WORKLOADS))
-def test_dropped_function_frees_everything_cached_about_it(name):
+def test_dropped_functions_free_what_was_cached_about_them(name):
     run = WORKLOADS[name]
-    run(_fresh(0))  # warm the per-primitive caches
-    gc.collect()
-    before = _weak_entries()
-    f = _fresh(1)
+    for i in range(3):  # warm the per-primitive caches
+        run(_fresh(i))
+    f = _fresh(3)
     ref = weakref.ref(f)
     jax.block_until_ready(run(f))
-    assert _weak_entries() > before or name == "jit(grad(f))"
     del f
     gc.collect()
     assert ref() is None, gc.get_referrers(ref())
-    assert _weak_entries() <= before
+    # Entries about dead functions go. Only ir.canonical's few most recent sub-IRs (kept so that a
+    # body re-traced by every eager call stays warm) are held strongly: the count is bounded.
+    counts = []
+    for batch in range(3):
+        for i in range(12):
+            run(_fresh(100 + 12 * batch + i))
+        gc.collect()
+        counts.append(_weak_entries())
+    assert max(counts) <= 4 * ir._CANONICAL_RECENT + 8, counts  # 36 functions ran: no growth with them
 
 
 def test_eager_cache_lru_is_bounded():
