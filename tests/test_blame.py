@@ -62,12 +62,17 @@ def test_program_blame_under_jit_and_vmap():
     assert f"program blame: `mul` (f64[2,2], f64[]) -> (f64[2,2]) at {HERE}:{line} (<lambda>)" in text
 
 
-def test_program_blame_inside_scan_names_the_scan():
+def test_program_blame_inside_scan_names_the_body_equation():
     def f(xs):
         return lax.scan(lambda c, x: (c + fnp.sin(x), None), 0.0, xs)[0]
 
     text = _fails(f, lambda xs: jax.lax.scan(lambda c, x: (c + jnp.cos(x), None), 0.0, xs)[0], (X,))
-    assert f"program blame: `scan` (f64[], f64[4]) -> (f64[]) at {_at(f, 1)}" in text
+    line = f.__code__.co_firstlineno + 1
+    assert (
+        f"program blame: `sin` (f64[]) -> (f64[]) at {HERE}:{line} (<lambda>) (step 0 of the `scan` at {_at(f, 1)}) "
+        "is the first fungrad equation whose value matches no intermediate of JAX's program, while its inputs do; "
+        "on the same input(s) JAX applies `cos`"
+    ) in text
 
 
 def _bad_sin_jvp(primals, tangents):

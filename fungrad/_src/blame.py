@@ -7,7 +7,9 @@ check fails. Each evaluates fungrad's IR of the user's function once, keeping ev
 * :func:`program_blame` compares every fungrad value with every intermediate of JAX's program (a jaxpr,
   evaluated here by binding its equations) and names the first fungrad equation that, given inputs
   that match JAX values, produces a value matching none of JAX's, and whose wrong value reaches a wrong
-  output (a different but equivalent decomposition reconverges and is not blamed);
+  output (a different but equivalent decomposition reconverges and is not blamed); when that equation
+  is a ``scan``, its body is compared the same way on the first step (JAX's loop bodies are recorded on
+  their first step too), so the report names the equation inside the loop;
 * :func:`rule_blame` runs, for each equation on its recorded inputs, fungrad's ``jvp`` and ``vjp`` of a
   function binding only that primitive against JAX's derivative of the primitive's lowering rule;
 * :func:`custom_rule_blame` compares each ``custom_jvp``/``custom_vjp`` rule, one argument at a time,
@@ -27,6 +29,7 @@ from jax import tree_util
 
 from fungrad._src import api, core
 from fungrad._src.control_flow.cond import cond_p
+from fungrad._src.control_flow.scan import scan_p
 from fungrad._src.core import SourceInfo
 from fungrad._src.ir import IR, Literal, Var, eval_ir
 from fungrad._src.jit import jit_p
@@ -136,6 +139,10 @@ def jaxpr_values(closed_jaxpr, flat_args) -> list[tuple[str, list, list]]:
             if eqn.primitive.name in _JAX_CALLS and hasattr(inner, "jaxpr") and hasattr(inner, "consts"):
                 outs = run(inner.jaxpr, inner.consts, ins)
             else:
+                if eqn.primitive.name == "scan" and eqn.params.get("length", 0) > 0:  # the body's first step
+                    n = eqn.params["num_consts"] + eqn.params["num_carry"]
+                    step = eqn.params["length"] - 1 if eqn.params.get("reverse") else 0
+                    run(inner.jaxpr, inner.consts, [*ins[:n], *(x[step] for x in ins[n:])])
                 bind_params = eqn.primitive.get_bind_params(eqn.params)  # (subfuns, params) in older JAX
                 subfuns, params = bind_params if isinstance(bind_params, tuple) else ((), bind_params)
                 outs = eqn.primitive.bind(*subfuns, *ins, **params)
@@ -166,21 +173,38 @@ def program_blame(fungrad_fun: Callable, args, records, atol: float, rtol: float
         flat = _wide(value).ravel()
         return any(_close(flat, k, atol, rtol) for k in by_size.get(flat.size, []))
 
-    eqns = list(_recorded(traced.ir, env))
-    good: dict[Var, bool] = {}
-    for eqn in eqns:
-        for v in eqn.outputs:
-            good[v] = matches(env[v])
     jax_outs = records[-1][2]
     wrong_outs = {
         v for v, w in zip(traced.ir.outvars, jax_outs) if type(v) is Var and not _close(env[v], w, atol, rtol)
     }
+    eqn = _first_wrong(traced.ir, env, matches, wrong_outs)
+    if eqn is None:
+        return None
+    where = ""
+    if eqn.primitive is scan_p:  # look inside: the body's first step, against JAX's loop bodies' first steps
+        inner, step = _first_wrong_in_scan(eqn, env, matches)
+        if inner is not None:
+            where = f" (step {step} of the `scan`{_where(eqn)})"
+            eqn, env = inner
+    hint = _jax_ops_on(eqn, env, records, atol, rtol)
+    message = (
+        f"program blame: {_signature(eqn)}{_where(eqn)}{where} is the first fungrad equation whose value "
+        f"matches no intermediate of JAX's program, while its inputs do{hint}"
+    )
+    return Blame("program", eqn.primitive.name, eqn.source_info, message)
+
+
+def _first_wrong(ir: IR, env, matches, wrong_outs):
+    """The first recorded equation with inputs that match JAX values, an output that matches none, and a
+    chain of non-matching values from it to one of ``wrong_outs``."""
+    eqns = list(_recorded(ir, env))
+    good: dict[Var, bool] = {v: matches(env[v]) for eqn in eqns for v in eqn.outputs}
     consumers: dict[Var, list] = {}
     for eqn in eqns:
         for a in eqn.inputs:
             if type(a) is Var:
                 consumers.setdefault(a, []).append(eqn)
-    aliases = _aliases(traced.ir)
+    aliases = _aliases(ir)
 
     def reaches_wrong_output(eqn) -> bool:
         stack, seen = [v for v in eqn.outputs if not good.get(v, True)], set()
@@ -200,13 +224,20 @@ def program_blame(fungrad_fun: Callable, args, records, atol: float, rtol: float
         bad = [v for v in eqn.outputs if not good[v]]
         inputs_ok = all(good.get(a, True) for a in eqn.inputs if type(a) is Var)
         if bad and inputs_ok and reaches_wrong_output(eqn):
-            hint = _jax_ops_on(eqn, env, records, atol, rtol)
-            message = (
-                f"program blame: {_signature(eqn)}{_where(eqn)} is the first fungrad equation whose value "
-                f"matches no intermediate of JAX's program, while its inputs do{hint}"
-            )
-            return Blame("program", eqn.primitive.name, eqn.source_info, message)
+            return eqn
     return None
+
+
+def _first_wrong_in_scan(eqn, env, matches):
+    """Evaluate the scan body on its first step's operands; the first wrong body equation, if any."""
+    body, nc, ncarry = eqn.params["body"], eqn.params["num_consts"], eqn.params["num_carry"]
+    ins = [_read(env, a) for a in eqn.inputs]
+    step = eqn.params["length"] - 1 if eqn.params["reverse"] else 0
+    operands = [*ins[: nc + ncarry], *(x[step] for x in ins[nc + ncarry :])]
+    inner_env = evaluate_recording(body, (), operands)
+    wrong = {v for v in body.outvars if type(v) is Var and not matches(inner_env[v])}
+    found = _first_wrong(body, inner_env, matches, wrong)
+    return ((found, inner_env), step) if found is not None else (None, step)
 
 
 def _aliases(ir: IR) -> dict[Var, list[Var]]:
