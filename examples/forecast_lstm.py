@@ -17,7 +17,7 @@ targets lie in the held-out tail (49 origins x 12 horizons), in ppm.
 
 Run::
 
-    python examples/forecast_lstm.py            # 1500 adam steps
+    python examples/forecast_lstm.py            # 600 adam steps
     python examples/forecast_lstm.py --quick    # 300 steps (the test)
     python examples/forecast_lstm.py --hidden 64 --steps 3000 --seed 1 --out out/
 
@@ -187,7 +187,7 @@ def plot(path, y, years, test_origins, lstm, naive, res, losses):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=None, help="adam steps (default 1500; --quick 300)")
+    parser.add_argument("--steps", type=int, default=None, help="adam steps (default 600; --quick 300)")
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-2, help="peak learning rate (cosine decay)")
     parser.add_argument("--seed", type=int, default=0)
@@ -195,7 +195,7 @@ def parse_args(argv):
     parser.add_argument("--out", default="out/", help="output folder for the PNG")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    args.steps = args.steps or (300 if args.quick else 1500)
+    args.steps = args.steps or (300 if args.quick else 600)
     return args
 
 
