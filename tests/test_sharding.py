@@ -291,6 +291,36 @@ def sharded_step_hlo_matches_jax():
     assert count(ours) == count(theirs), (count(ours), count(theirs))
 
 
+@device_check
+def shard_map_step_cost_matches_jax():
+    """A Megatron-split MLP step by shard_map: JAX's collectives and per-device bytes. A replicated bias
+    is pbroadcast before its broadcast to the batch, so its gradient is all-reduced at its own size."""
+    import re
+
+    mesh = _mesh()
+    specs = {"w1": P(None, "j"), "b1": P("j"), "w2": P("j", None)}
+
+    def local(lib, psum, pmean):
+        def loss(p, x):
+            h = lib.tanh(x @ p["w1"] + p["b1"])
+            return pmean(lib.mean(psum(h @ p["w2"], "j") ** 2), "i")
+
+        return loss
+
+    kw = dict(mesh=mesh, in_specs=(specs, P("i")), out_specs=P())
+    ours = fungrad.jit(fungrad.grad(fungrad.shard_map(local(fnp, flax.psum, flax.pmean), **kw)))
+    theirs = jax.jit(jax.grad(jax.shard_map(local(jnp, jax.lax.psum, jax.lax.pmean), **kw)))
+    params, x = {"w1": _rand(4, 8), "b1": _rand(8), "w2": _rand(8, 3)}, _rand(16, 4)
+    assert_trees_close(ours(params, x), theirs(params, x))
+    compiled = [fn.lower(params, x).compile() for fn in (ours, theirs)]
+    kinds = r"\b(all-reduce|all-gather|reduce-scatter|collective-permute|all-to-all)(?:-start)?\("
+    counts = [sorted(re.findall(kinds, c.as_text())) for c in compiled]
+    assert counts[0] == counts[1], counts
+    costs = [c.cost_analysis() for c in compiled]
+    costs = [c[0] if isinstance(c, list) else c for c in costs]
+    assert abs(costs[0]["bytes accessed"] / costs[1]["bytes accessed"] - 1) < 0.02, costs
+
+
 # ---- the subprocess protocol --------------------------------------------------------------------------
 
 

@@ -276,29 +276,48 @@ def _with_pbroadcasts(body: IR, in_vmas, out_specs, check_vma: bool, name: str):
     """Re-stage ``body`` with ``pbroadcast`` wherever an invariant value meets a varying one."""
 
     def fun(*xs):
-        results = []
-        outs = _run_typed(body, list(xs), list(in_vmas))
-        for i, ((x, m), atom, spec) in enumerate(zip(outs, body.outvars, out_specs)):
-            wanted = _spec_axes(spec)
-            if check_vma and m - wanted:
+        wanted = [_spec_axes(spec) for spec in out_specs]
+        outs = _run_typed(body, list(xs), list(in_vmas), wanted)
+        for i, ((_, m), spec, w) in enumerate(zip(outs, out_specs, wanted)):
+            if check_vma and m - w:
                 raise FungradTypeError(
-                    f"[shard_map] output {i} of `{name}` varies over mesh axes {sorted(m - wanted)}, but its "
+                    f"[shard_map] output {i} of `{name}` varies over mesh axes {sorted(m - w)}, but its "
                     f"out_specs {spec} say it is replicated over them: reduce it with fungrad.lax.psum/pmean/"
                     "all_gather over those axes, or name them in out_specs"
                 )
-            results.append(_pbroadcast(x, wanted - m, atom))
-        return results
+        return [x for x, _ in outs]
 
     return trace_to_subir(fun, body.in_avals, "shard_map")
 
 
-def _run_typed(ir: IR, xs: list, in_vmas: list) -> list:
-    """Evaluate ``ir`` tracking each value's varying axes; returns (value, axes) per output. A nested
-    ``jit`` is inlined so that the collectives inside it are typed too."""
-    env, vma = {}, {}
+# Layout changes of one operand: an invariant value they produce is made varying by pbroadcasting
+# their (smaller) operand and redoing them, so psum, pbroadcast's transpose, runs on the small value
+# (a bias before its broadcast to the batch, say), as in JAX.
+_REDO = {"broadcast_in_dim", "reshape", "transpose", "squeeze", "expand_dims", "convert_element_type"}
+
+
+def _run_typed(ir: IR, xs: list, in_vmas: list, out_wanted: list | None = None) -> list:
+    """Evaluate ``ir`` tracking each value's varying axes; returns (value, axes) per output, each output
+    made to vary over ``out_wanted`` too. A nested ``jit`` is inlined so the collectives inside are typed."""
+    env, vma, origin, lifted = {}, {}, {}, {}
 
     def read(atom):
         return (atom.value, frozenset()) if type(atom) is Literal else (env[atom], vma[atom])
+
+    def lift(atom, axes):
+        x, m = read(atom)
+        axes = frozenset(axes) - m
+        if not axes or type(atom) is Literal or not _inexact(atom.aval):
+            return x
+        key = (atom, axes)
+        if key not in lifted:
+            eqn = origin.get(atom)
+            if eqn is not None:
+                with core.source_override(eqn.source_info):
+                    lifted[key] = eqn.primitive.bind(lift(eqn.inputs[0], axes), **eqn.params)
+            else:
+                lifted[key] = collectives.pbroadcast_p.bind(x, axes=tuple(sorted(axes, key=str)))
+        return lifted[key]
 
     for v, x, m in zip(ir.invars, xs, in_vmas):
         env[v], vma[v] = x, m
@@ -314,20 +333,17 @@ def _run_typed(ir: IR, xs: list, in_vmas: list) -> list:
             else:
                 out_m = frozenset().union(*ms)
                 need = [out_m if _inexact(a.aval) else m for a, m in zip(eqn.inputs, ms)]
+            vals = [lift(a, n) for a, n in zip(eqn.inputs, need)]
             with core.source_override(eqn.source_info):
-                vals = [_pbroadcast(x, n - m, a) for x, m, n, a in zip(vals, ms, need, eqn.inputs)]
                 out = eqn.primitive.bind(*vals, **eqn.params)
             outs = out if eqn.primitive.multiple_results else [out]
             out_ms = [out_m] * len(outs)
+            if eqn.primitive.name in _REDO and len(eqn.inputs) == 1 and type(eqn.inputs[0]) is not Literal:
+                origin[eqn.outputs[0]] = eqn
         for o, x, m in zip(eqn.outputs, outs, out_ms):
             env[o], vma[o] = x, m
-    return [read(atom) for atom in ir.outvars]
-
-
-def _pbroadcast(x, axes, atom):
-    if not axes or type(atom) is Literal or not _inexact(atom.aval):
-        return x
-    return collectives.pbroadcast_p.bind(x, axes=tuple(sorted(axes, key=str)))
+    wanted = out_wanted or [frozenset()] * len(ir.outvars)
+    return [(lift(atom, w), read(atom)[1]) for atom, w in zip(ir.outvars, wanted)]
 
 
 # ---- the user-facing function -------------------------------------------------------------------------
