@@ -158,3 +158,19 @@ def test_through_vmap_and_custom_rule_and_value_zero():
 def test_errors():
     with pytest.raises(TypeError, match=r"\[why_zero\] argnums=3 refers to positional argument 3"):
         fungrad.debug.why_zero(lambda x: x, argnums=3)(1.0)
+
+
+def test_where_partially_taken_explains_the_zero_elements():
+    def f(x):
+        return fnp.sum(fnp.where(x > 0, x**2, 0.0))
+
+    x = fnp.array([[1.0, -2.0], [3.0, -4.0]])
+    report = fungrad.debug.why_zero(f)(x)
+    assert report.zero == {"args[0]": (2, 4)}
+    assert _check_zero_grads(lambda x: jnp.sum(jnp.where(x > 0, x**2, 0.0)), (x,), (0,)) == [2]
+    (reason,) = report.reasons
+    assert reason.elements == ((0, 1), (1, 1))
+    assert str(reason) == (
+        f"where_not_taken at {_line(f)}: the where/select operand x (condition True) is not selected at 2 of 4 "
+        "elements on these inputs: (0, 1), (1, 1)"
+    )

@@ -239,13 +239,14 @@ class _Analysis:
             chosen = which.astype(np.int64) == (k - 1)
             if chosen.any():
                 flows = True
-                self.dead_units(eqn, k, chosen)
+                if self.relu_input(eqn, k):
+                    self.dead_units(eqn, k, chosen)
+                elif not chosen.all():
+                    self.unselected_elements(eqn, k, chosen)
             elif self.relu_input(eqn, k):
                 self.cut("relu_inactive", eqn, "ReLU inactive on every element: its input is <= 0 everywhere")
             else:
-                case = "x (condition True)" if k == 2 and len(eqn.inputs) == 3 else f"case {k - 1}"
-                if k == 1 and len(eqn.inputs) == 3:
-                    case = "y (condition False)"
+                case = _case_name(k, len(eqn.inputs))
                 self.cut("where_not_taken", eqn, f"the where/select operand {case} is selected nowhere on these inputs")
         return flows
 
@@ -280,6 +281,22 @@ class _Analysis:
             return False
         zero = self.value(pred.inputs[1])
         return pred.inputs[0] is eqn.inputs[k] and zero is not None and not np.any(zero)
+
+    def unselected_elements(self, eqn, k, chosen):
+        """A where/select case taken on some elements only: the others get no gradient through it."""
+        missed = np.argwhere(~chosen)
+        shown = ", ".join(str(tuple(int(i) for i in m)) for m in missed[:5]) + (" ..." if len(missed) > 5 else "")
+        self.partial.append(
+            ZeroReason(
+                self.arg,
+                "where_not_taken",
+                eqn.primitive.name,
+                eqn.source_info,
+                f"the where/select operand {_case_name(k, len(eqn.inputs))} is not selected at {len(missed)} of "
+                f"{chosen.size} elements on these inputs: {shown}",
+                tuple(tuple(int(i) for i in m) for m in missed),
+            )
+        )
 
     def dead_units(self, eqn, k, chosen):
         """Partial ReLU: units (last axis) never active over the leading (batch) axes."""
@@ -426,9 +443,22 @@ def why_zero(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable[..., W
     return explain
 
 
+def _case_name(k: int, n_inputs: int) -> str:
+    if n_inputs == 3:  # where(c, x, y) is select_n(c, y, x)
+        return "x (condition True)" if k == 2 else "y (condition False)"
+    return f"case {k - 1}"
+
+
 def _explains(reason: ZeroReason, g: np.ndarray) -> bool:
-    """Dead units explain a leaf's zeros when the leaf is indexed by those units (a bias or the output axis
+    """An elementwise where explains the zeros at the elements it does not select (same shape as the leaf).
+    Dead units explain a leaf's zeros when the leaf is indexed by those units (a bias or the output axis
     of a weight: ``g[..., u] == 0``) or fed by them (the input axis of the next weight: ``g[u] == 0``)."""
+    if reason.kind == "where_not_taken":
+        if not reason.elements or len(reason.elements[0]) != g.ndim:
+            return False
+        mask = np.zeros(g.shape, bool)
+        mask[tuple(np.array(reason.elements).T)] = True
+        return mask.shape == g.shape and not np.any(g[mask])
     units, n = list(reason.elements), int(reason.message.split("(of ")[1].split(")")[0])
     if g.ndim >= 1 and g.shape[-1] == n and not np.any(g[..., units]):
         return True
