@@ -112,7 +112,7 @@ inexact, floating, complexfloating, flexible, character, object_ = (
 dtype = _np.dtype
 euler_gamma = float(_np.euler_gamma)
 finfo, iinfo = _jnp.finfo, _jnp.iinfo
-issubdtype, promote_types, isdtype = _jnp.issubdtype, _jnp.promote_types, _jnp.isdtype
+issubdtype, promote_types = _jnp.issubdtype, _jnp.promote_types
 can_cast, iterable = _np.can_cast, _np.iterable
 array_repr, array_str = _np.array_repr, _np.array_str
 printoptions, get_printoptions, set_printoptions = _np.printoptions, _np.get_printoptions, _np.set_printoptions
@@ -132,3 +132,14 @@ def isscalar(element) -> bool:
         except TypeError:
             return False
     return _np.isscalar(element)
+
+
+def isdtype(dtype, kind) -> bool:
+    """Array-API dtype test: whether ``dtype`` is of ``kind`` (a dtype, a kind name such as
+    ``"real floating"``, or a tuple of them).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.isdtype(fnp.float32, "real floating"), fnp.isdtype(fnp.int32, "real floating")
+    (True, False)
+    """
+    return _jnp.isdtype(dtype, kind)

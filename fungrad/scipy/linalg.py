@@ -40,6 +40,10 @@ def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = F
     """Solve ``op(a) @ x = b`` for triangular ``a`` (``trans``: 0/'N', 1/'T' or 2/'C').
 
     Only the ``lower`` (or upper) triangle of ``a`` is read; ``b`` may be a vector.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> fsl.solve_triangular(fnp.array([[2.0, 0.0], [1.0, 1.0]]), fnp.array([2.0, 3.0]), lower=True).tolist()
+    [1.0, 2.0]
     """
     if trans not in (0, 1, 2, "N", "T", "C"):
         raise _FungradTypeError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', got {trans!r}")
@@ -54,18 +58,34 @@ def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = F
 
 
 def cholesky(a, lower: bool = False):
-    """Cholesky factor of a symmetric positive-definite matrix (upper by default, as SciPy)."""
+    """Cholesky factor of a symmetric positive-definite matrix (upper by default, as SciPy).
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> fsl.cholesky(fnp.array([[4.0, 2.0], [2.0, 2.0]])).tolist()
+    [[2.0, 1.0], [0.0, 1.0]]
+    """
     return _np_linalg.cholesky(a, upper=not lower)
 
 
 def solve(a, b):
-    """Solve ``a @ x = b`` for general square ``a``."""
+    """Solve ``a @ x = b`` for general square ``a``.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> fsl.solve(fnp.array([[2.0, 0.0], [0.0, 4.0]]), fnp.array([2.0, 2.0])).tolist()
+    [1.0, 0.5]
+    """
     return _np_linalg.solve(a, b)
 
 
 def cho_factor(a, lower: bool = False):
     """``(c, lower)``: the Cholesky factor of ``a`` for :func:`cho_solve` (no symmetrization;
-    only the ``lower`` or upper triangle of ``a`` is read)."""
+    only the ``lower`` or upper triangle of ``a`` is read).
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> c, lower = fsl.cho_factor(fnp.array([[4.0, 0.0], [0.0, 1.0]]))
+    >>> c.tolist(), lower
+    ([[2.0, 0.0], [0.0, 1.0]], False)
+    """
     a = _to_inexact(a)
     _la._check_square("cho_factor", a)
     if lower:

@@ -85,8 +85,8 @@ def gammaln(x):
     """``log(|Gamma(x)|)``; its derivative is :func:`digamma`.
 
     >>> import fungrad.scipy.special as fsp
-    >>> round(float(fsp.gammaln(5.0)), 6)  # log(4!)
-    3.178054
+    >>> round(float(fsp.gammaln(5.0)), 4)  # log(4!)
+    3.1781
     """
     return _sp.lgamma(_to_inexact(x))
 
@@ -105,8 +105,8 @@ def polygamma(n: int, x):
     """The ``n``-th derivative of :func:`digamma` (``n`` a static non-negative integer).
 
     >>> import fungrad.scipy.special as fsp
-    >>> round(float(fsp.polygamma(1, 1.0)), 6)  # pi^2 / 6
-    1.644934
+    >>> round(float(fsp.polygamma(1, 1.0)), 4)  # pi^2 / 6
+    1.6449
     """
     return _sp.polygamma(int(n), _to_inexact(x))
 
@@ -115,8 +115,8 @@ def gammainc(a, x):
     """The regularized lower incomplete gamma function ``P(a, x)`` (differentiable to first order in ``a``).
 
     >>> import fungrad.scipy.special as fsp
-    >>> round(float(fsp.gammainc(1.0, 1.0)), 6)  # 1 - exp(-1)
-    0.632121
+    >>> round(float(fsp.gammainc(1.0, 1.0)), 4)  # 1 - exp(-1)
+    0.6321
     """
     a, x = _promote_broadcast(_to_inexact(a), _to_inexact(x))
     return _sp.igamma(a, x)
@@ -126,8 +126,8 @@ def gammaincc(a, x):
     """The regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``.
 
     >>> import fungrad.scipy.special as fsp
-    >>> round(float(fsp.gammaincc(1.0, 1.0)), 6)  # exp(-1)
-    0.367879
+    >>> round(float(fsp.gammaincc(1.0, 1.0)), 4)  # exp(-1)
+    0.3679
     """
     p = gammainc(a, x)
     return _fnp.subtract(_fnp.ones_like(p), p)

@@ -2,7 +2,7 @@
 incomplete beta function, which fungrad does not have yet).
 
 >>> import fungrad.scipy.stats as fst
->>> round(float(fst.beta.pdf(0.5, 2.0, 2.0)), 6)
+>>> round(float(fst.beta.pdf(0.5, 2.0, 2.0)), 4)
 1.5
 """
 
@@ -16,7 +16,12 @@ __all__ = ["logpdf", "pdf"]
 
 
 def logpdf(x, a, b, loc=0, scale=1):
-    """``xlogy(a - 1, z) + xlog1py(b - 1, -z) - betaln(a, b) - log(scale)`` on ``[0, 1]``."""
+    """``xlogy(a - 1, z) + xlog1py(b - 1, -z) - betaln(a, b) - log(scale)`` on ``[0, 1]``.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
+    >>> round(float(fst.beta.logpdf(0.5, 2.0, 3.0)), 4)
+    0.4055
+    """
     x, a, b, loc, scale = _common.promote(x, a, b, loc, scale)
     z = _fnp.divide(_fnp.subtract(x, loc), scale)
     outside = _fnp.logical_or(_fnp.less(z, 0), _fnp.greater(z, 1))
@@ -26,5 +31,10 @@ def logpdf(x, a, b, loc=0, scale=1):
 
 
 def pdf(x, a, b, loc=0, scale=1):
-    """Density."""
+    """Density.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
+    >>> round(float(fst.beta.pdf(0.5, 2.0, 3.0)), 4)
+    1.5
+    """
     return _fnp.exp(logpdf(x, a, b, loc, scale))

@@ -15,7 +15,12 @@ __all__ = ["logpmf", "pmf"]
 
 
 def logpmf(k, n, p, loc=0):
-    """``log C(n, x) + xlogy(x, p) + xlog1py(n - x, -p)`` for integer ``x = k - loc`` in ``[0, n]``."""
+    """``log C(n, x) + xlogy(x, p) + xlog1py(n - x, -p)`` for integer ``x = k - loc`` in ``[0, n]``.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
+    >>> round(float(fst.binom.logpmf(1.0, 3.0, 0.4)), 4)
+    -0.8393
+    """
     k, n, p, loc = _common.promote(k, n, p, loc)
     x = _fnp.subtract(k, loc)
     outside = _fnp.logical_or(_fnp.logical_or(_fnp.less(x, 0), _fnp.greater(x, n)), _fnp.not_equal(_fnp.floor(x), x))
@@ -27,5 +32,10 @@ def logpmf(k, n, p, loc=0):
 
 
 def pmf(k, n, p, loc=0):
-    """Probability mass."""
+    """Probability mass.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
+    >>> round(float(fst.binom.pmf(1.0, 3.0, 0.4)), 4)
+    0.432
+    """
     return _fnp.exp(logpmf(k, n, p, loc))

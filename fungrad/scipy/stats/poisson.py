@@ -15,7 +15,12 @@ __all__ = ["cdf", "logpmf", "pmf"]
 
 
 def logpmf(k, mu, loc=0):
-    """``xlogy(k, mu) - gammaln(k + 1) - mu`` at non-negative integers ``k - loc``, ``-inf`` elsewhere."""
+    """``xlogy(k, mu) - gammaln(k + 1) - mu`` at non-negative integers ``k - loc``, ``-inf`` elsewhere.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
+    >>> round(float(fst.poisson.logpmf(2.0, 1.5)), 4)
+    -1.3822
+    """
     k, mu, loc = _common.promote(k, mu, loc)
     x = _fnp.subtract(k, loc)
     outside = _fnp.logical_or(_fnp.less(x, 0), _fnp.not_equal(_fnp.floor(x), x))
@@ -25,12 +30,22 @@ def logpmf(k, mu, loc=0):
 
 
 def pmf(k, mu, loc=0):
-    """Probability mass."""
+    """Probability mass.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
+    >>> round(float(fst.poisson.pmf(2.0, 1.5)), 4)
+    0.251
+    """
     return _fnp.exp(logpmf(k, mu, loc))
 
 
 def cdf(k, mu, loc=0):
-    """``gammaincc(floor(k - loc) + 1, mu)`` (0 below the support)."""
+    """``gammaincc(floor(k - loc) + 1, mu)`` (0 below the support).
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.stats as fst
+    >>> round(float(fst.poisson.cdf(2.0, 1.5)), 4)
+    0.8088
+    """
     k, mu, loc = _common.promote(k, mu, loc)
     x = _fnp.subtract(k, loc)
     outside = _fnp.less(x, 0)
