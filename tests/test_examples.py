@@ -133,3 +133,11 @@ def test_sharded_examples_agree_with_one_device(script):
         assert went_down(out[variant]["losses"])
     if script == "tensor_parallel.py":  # each device holds a quarter of the hidden layer
         assert max(out["shard_map"]["bytes_per_device"]) < 0.3 * 76_840
+
+
+def test_multi_process_example_agrees_with_one_process():
+    """examples/multi_process.py starts 2 workers (jax.distributed on localhost) and compares with 1 process."""
+    import multi_process
+
+    out = multi_process.main(["--quick", "--timeout", "240"])
+    assert out["param_diff"] < 1e-5 and out["loss_diff"] < 1e-5  # float32
