@@ -217,6 +217,23 @@ def nested_jit_in_body():
 
 
 @device_check
+def second_order_through_shard_map():
+    # Hessian-vector products: jvp of the transposed body (pbroadcast <-> psum, all_gather <-> psum_scatter).
+    def body(lib, red, gather):
+        return lambda w, x: red(lib.sum(lib.sin(gather(x, "i", tiled=True) @ w) ** 2), "i")
+
+    f, jf = _both(
+        body(fnp, flax.psum, flax.all_gather), body(jnp, jax.lax.psum, jax.lax.all_gather), (P(), P("i")), P()
+    )
+    w, x, v = _rand(3, 2), _rand(8, 3), _rand(3, 2, seed=1)
+    hvp = lambda g, jvp: lambda w: jvp(g, (w,), (v,))[1]  # noqa: E731
+    ours = hvp(fungrad.grad(lambda w: f(w, x)), fungrad.jvp)(w)
+    assert_trees_close(ours, hvp(jax.grad(lambda w: jf(w, x)), jax.jvp)(w))
+    assert_trees_close(fungrad.grad(lambda x: fnp.sum(fungrad.grad(f)(w, x) ** 2))(x),
+                       jax.grad(lambda x: jnp.sum(jax.grad(jf)(w, x) ** 2))(x))  # fmt: skip
+
+
+@device_check
 def out_specs_replicated_but_varying_is_an_error():
     f = fungrad.shard_map(lambda x: x * 2, mesh=_mesh(), in_specs=P("i"), out_specs=P())
     with pytest.raises(fungrad.FungradTypeError, match=r"output 0 of `<lambda>` varies over mesh axes \['i'\]"):
