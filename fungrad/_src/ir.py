@@ -323,26 +323,30 @@ def dce_ir(ir: IR, used_outputs: tuple[bool, ...], keep_inputs: tuple[bool, ...]
 # A sub-IR traced again (an eager call in a Python loop, a function re-created per call) gives a new IR
 # with the same text; mapping it to the first one keeps every cache keyed on IR identity warm. The
 # text includes every parameter and literal, and constants are operands, so equal text means equal
-# programs. Bounded so that programs nobody runs again do not accumulate.
-_CANONICAL_SIZE = 512
-_canonical: collections.OrderedDict[tuple, IR] = collections.OrderedDict()
+# programs. The table holds IRs weakly, plus the most recently used few strongly (a body re-traced by
+# every eager call in a loop stays warm between calls): a strong table of hundreds of IRs would keep
+# each one's rewrites and compiled programs alive, about 3 MB per function (#17.1 memory soak).
+_CANONICAL_RECENT = 32
+_canonical: weakref.WeakValueDictionary[tuple, IR] = weakref.WeakValueDictionary()
+_recent: collections.OrderedDict[tuple, IR] = collections.OrderedDict()
 
 
 def clear_canonical() -> None:
     _canonical.clear()
+    _recent.clear()
 
 
 def canonical(sub: IR) -> IR:
     """The first IR seen with ``sub``'s text and types (``sub`` itself if it is the first)."""
     key = (pretty_print(sub), tuple(sub.in_avals), tuple(sub.out_avals))
     hit = _canonical.get(key)
-    if hit is not None:
-        _canonical.move_to_end(key)
-        return hit
-    _canonical[key] = sub
-    if len(_canonical) > _CANONICAL_SIZE:
-        _canonical.popitem(last=False)
-    return sub
+    if hit is None:
+        _canonical[key] = hit = sub
+    _recent[key] = hit
+    _recent.move_to_end(key)
+    if len(_recent) > _CANONICAL_RECENT:
+        _recent.popitem(last=False)
+    return hit
 
 
 # ----------------------------------------------------------------------------------------------

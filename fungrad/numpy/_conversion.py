@@ -27,7 +27,7 @@ def _concrete(x, dtype=None, weak: bool = False):
     """A concrete value as a jax.Array, optionally cast (Python scalars cached)."""
     key = None
     if type(x) in (int, float, bool, complex):
-        key = (type(x), x, None if dtype is None else np.dtype(dtype), weak)
+        key = (type(x), x, None if dtype is None else np.dtype(dtype), weak, core.x64_enabled())  # x64: default dtype
         hit = _scalar_cache.get(key)
         if hit is not None:
             return hit
@@ -92,12 +92,19 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     >>> fnp.broadcast_shapes((2, 1), (3,))
     (2, 3)
     """
-    try:
-        return tuple(np.broadcast_shapes(*shapes))
-    except ValueError:
-        raise FungradTypeError(
-            "shapes " + ", ".join(str(tuple(s)) for s in shapes) + " cannot be broadcast together"
-        ) from None
+    # Pure Python: np.broadcast_shapes allocates and so fails (wrongly, as a broadcasting error) on
+    # shapes too large for memory; those are refused with their size in bytes when created.
+    shapes = [tuple(int(d) for d in s) if np.iterable(s) else (int(s),) for s in shapes]
+    ndim = max((len(s) for s in shapes), default=0)
+    out = []
+    for axis in range(ndim):
+        sizes = {s[axis - ndim + len(s)] for s in shapes if axis - ndim + len(s) >= 0} - {1}
+        if len(sizes) > 1:
+            raise FungradTypeError(
+                "shapes " + ", ".join(str(tuple(s)) for s in shapes) + " cannot be broadcast together"
+            )
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
 
 
 def broadcast_to(x, shape):

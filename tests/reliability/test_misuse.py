@@ -347,3 +347,18 @@ def test_x64_switched_after_use_gives_float64_results():
     assert fnp.sin(0.1).dtype == np.float64 and float(fnp.sin(0.1)) == np.sin(0.1)
     g = grad_fn(1.0)
     assert g.dtype == np.float64 and float(g) == pytest.approx(0.1 * np.cos(0.1), rel=1e-15)
+
+
+# ---- #17.6: special points of pow (docs/reliability.md, "Special points") ---------------------------
+
+
+def test_pow_special_points():
+    # x**x at 0: the derivative diverges; nan as in JAX (it used to be a finite 0)
+    assert np.isnan(float(fungrad.grad(lambda x: x**x)(0.0)))
+    assert np.isnan(float(jax.grad(lambda x: x**x)(0.0)))
+    np.testing.assert_allclose(fungrad.grad(lambda x: x**x)(0.5), jax.grad(lambda x: x**x)(0.5), rtol=1e-14)
+    # deliberate differences from JAX: d/dx x**0 = 0 everywhere (JAX: nan at 0); d/dy 0**y at 0 is nan
+    assert float(fungrad.grad(lambda x: x**0.0)(0.0)) == 0.0
+    assert np.isnan(float(jax.grad(lambda x: x**0.0)(0.0)))
+    assert np.isnan(float(fungrad.grad(lambda y: 0.0**y)(0.0)))
+    assert float(fungrad.grad(lambda y: 0.0**y)(1.0)) == 0.0 == float(jax.grad(lambda y: 0.0**y)(1.0))

@@ -311,9 +311,13 @@ def _pow_jvp_base(t, ans, x, y):
 
 
 def _pow_jvp_exponent(t, ans, x, y):
-    # d/dy x^y = x^y * log(x); defined as 0 at x == 0 (JAX's convention, keeps 0^y finite).
+    # d/dy x^y = x^y * log(x); defined as 0 at x == 0 (JAX's convention, keeps 0^y finite), except at
+    # x == y == 0, where 0^y jumps (1 at y = 0, 0 above): nan there, so the derivative of x**x at 0,
+    # which diverges, is nan (as in JAX) and not 0. JAX gives 0 for d/dy 0^y at y = 0
+    # (docs/reliability.md, "Special points").
     log_x = log(select_n(eq(x, scalar(0, x)), x, scalar_like(1, x)))
-    return mul(t, mul(ans, log_x))
+    both_zero = eq(add(abs(x), abs(y)), scalar(0, x))
+    return mul(t, select_n(both_zero, mul(ans, log_x), scalar_like(float("nan"), ans)))
 
 
 defjvp(pow_p, _pow_jvp_base, _pow_jvp_exponent)
