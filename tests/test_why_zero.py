@@ -8,6 +8,7 @@ import pytest
 import fungrad
 import fungrad.numpy as fnp
 from fungrad import lax, nn
+from fungrad._src import why_zero as why_zero_module
 
 HERE = "test_why_zero.py"
 
@@ -109,7 +110,7 @@ def test_max_with_zero_inactive():
     ]
 
 
-def test_inside_scan_stop_gradient_static_cut():
+def test_inside_scan_stop_gradient_cut(monkeypatch):
     def f(xs):
         def body(h, x):
             return h + fungrad.lax.stop_gradient(x) * h, None
@@ -117,9 +118,32 @@ def test_inside_scan_stop_gradient_static_cut():
         return lax.scan(body, 1.0, xs)[0]
 
     report = fungrad.debug.why_zero(f)(fnp.ones(3))
+    line = f"{HERE}:{f.__code__.co_firstlineno + 2} (body)"
     assert [str(r) for r in report.reasons] == [
-        f"stop_gradient at {HERE}:{f.__code__.co_firstlineno + 2} (body): stop_gradient blocks the derivative"
+        f"stop_gradient at {line}: stop_gradient blocks the derivative (at every step of the scan)"
     ]
+    monkeypatch.setattr(why_zero_module, "MAX_SCAN_STEPS", 0)  # the static analysis (values unknown)
+    report = fungrad.debug.why_zero(f)(fnp.ones(3))
+    assert [str(r) for r in report.reasons] == [f"stop_gradient at {line}: stop_gradient blocks the derivative"]
+
+
+def test_inside_scan_values_dead_relu_and_where_by_step():
+    def f(w, xs):
+        def body(h, x):
+            return h + nn.relu(x * w - 10.0) + fnp.where(x > 2.0, w, 0.0), None
+
+        return lax.scan(body, 0.0, xs)[0]
+
+    report = fungrad.debug.why_zero(f)(2.0, fnp.array([1.0, 2.0, 1.0]))
+    line = f"{HERE}:{f.__code__.co_firstlineno + 2} (body)"
+    assert [str(r) for r in report.reasons] == [
+        f"relu_inactive at {line}: ReLU inactive on every element: its input is <= 0 everywhere "
+        "(at every step of the scan)",
+        f"where_not_taken at {line}: the where/select operand x (condition True) is selected nowhere on these "
+        "inputs (at every step of the scan)",
+    ]
+    report = fungrad.debug.why_zero(f)(2.0, fnp.array([1.0, 3.0, 1.0]))
+    assert report.zero == {}
 
 
 def test_cond_branch_not_taken():

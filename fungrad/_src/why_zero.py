@@ -16,7 +16,9 @@ the path, and the cut is the explanation, with the user's line that created the 
 
 An input whose data never reaches an output has *no data dependence*. ``jit`` calls and the taken
 branch of a ``cond`` are entered with their values; a ``scan`` body is analysed statically (its carries
-to a fixed point), so only the static cuts are found inside loops. Element-level zeros of a leaf with
+to a fixed point) only when it is nested where values are unknown or runs more than
+``MAX_SCAN_STEPS`` steps; otherwise it is run step by step with values, and each cut says at which
+steps it happened. Element-level zeros of a leaf with
 some nonzero gradient are attributed to ReLU units dead on the whole batch when such units lie on
 its path.
 """
@@ -131,6 +133,8 @@ class WhyZero:
 # ----------------------------------------------------------------------------------------------
 # The analysis
 
+# A scan with known operands is analysed step by step, with values, up to this many steps (then statically).
+MAX_SCAN_STEPS = 1000
 _CASTS = {"convert_element_type"}
 _COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge", "and", "or", "xor", "not"}
 
@@ -358,6 +362,9 @@ class _Analysis:
 
     def scan(self, eqn, data, diff):
         body, nc, ncarry = eqn.params["body"], eqn.params["num_consts"], eqn.params["num_carry"]
+        ins = [self.value(a) for a in eqn.inputs]
+        if all(x is not None for x in ins) and 0 < eqn.params["length"] <= MAX_SCAN_STEPS:
+            return self.scan_steps(eqn, data, diff, ins)
         data, diff = list(data), list(diff)
         while True:  # carries: iterate the body's marks to a fixed point
             inner = _Analysis(None, self.arg)
@@ -370,6 +377,42 @@ class _Analysis:
         self.cuts.extend(inner.cuts)
         self.cut_outputs.extend(inner.cut_outputs)
         return out_data, out_diff
+
+    def scan_steps(self, eqn, data, diff, ins):
+        """A scan with known operands: run the body step by step with values, carrying the marks."""
+        body, nc, ncarry, length = (eqn.params[k] for k in ("body", "num_consts", "num_carry", "length"))
+        carry = ins[nc : nc + ncarry]
+        c_data, c_diff = data[nc : nc + ncarry], diff[nc : nc + ncarry]
+        ny = len(body.outvars) - ncarry
+        y_data, y_diff = [False] * ny, [False] * ny
+        cuts: dict = {}
+        for t in range(length - 1, -1, -1) if eqn.params["reverse"] else range(length):
+            env = evaluate_recording(body, (), [*ins[:nc], *carry, *(x[t] for x in ins[nc + ncarry :])])
+            inner = _Analysis(env, self.arg)
+            out_data, out_diff = inner.run(
+                body, [*data[:nc], *c_data, *data[nc + ncarry :]], [*diff[:nc], *c_diff, *diff[nc + ncarry :]]
+            )
+            for r, outs in zip(inner.cuts, inner.cut_outputs):
+                cuts.setdefault((r.kind, r.source, r.message), (r, outs, []))[2].append(t)
+            carry = [env[v] if type(v) is Var else v.value for v in body.outvars[:ncarry]]
+            c_data, c_diff = out_data[:ncarry], out_diff[:ncarry]
+            y_data = [a or b for a, b in zip(y_data, out_data[ncarry:])]
+            y_diff = [a or b for a, b in zip(y_diff, out_diff[ncarry:])]
+        for r, outs, steps in cuts.values():
+            when = "every step" if len(steps) == length else f"step{'s' if len(steps) > 1 else ''} {_ranges(steps)}"
+            self.cuts.append(r._replace(message=f"{r.message} (at {when} of the scan)"))
+            self.cut_outputs.append(outs)
+        return [*c_data, *y_data], [*c_diff, *y_diff]
+
+
+def _ranges(steps: list[int]) -> str:
+    """``0-3, 7``: consecutive runs of step indices."""
+    runs, start = [], steps[0]
+    for a, b in zip(steps, [*steps[1:], None]):
+        if b != a + 1:
+            runs.append(f"{start}-{a}" if a != start else f"{a}")
+            start = b
+    return ", ".join(runs)
 
 
 def _branch_name(index: int, n: int) -> str:
