@@ -147,3 +147,21 @@ def test_grad_norm_through_time_pytree_carry_with_cond_inside():
     )
     # dL/dh_2 = 1 (h_2 is the output); dL/dh_1 = 0.5 (step 2 takes the x > 0 branch); dL/dh_0 = 0.25 * 0.5
     np.testing.assert_allclose(report.norms, [0.125, 0.5, 1.0], rtol=1e-12)
+
+
+def test_custom_rule_in_the_loss_is_used():
+    @fungrad.custom_jvp
+    def clipped_identity(x):
+        return x
+
+    # a straight-through rule that scales the gradient by 1e-6: grad_health must see the rule's gradient
+    clipped_identity.defjvp(lambda p, t: (clipped_identity(p[0]), 1e-6 * t[0]))
+
+    def loss(params, x):
+        return fnp.sum(clipped_identity(x @ params["a"])) + fnp.sum(x @ params["b"])
+
+    params = {"a": fnp.ones((2, 2)), "b": fnp.ones((2, 2))}
+    report = fungrad.debug.grad_health(loss, params, fnp.array([[1.0, 2.0]]))
+    assert report.flagged == {"vanishing": ["['a']"], "exploding": [], "dead": []}
+    np.testing.assert_allclose(report["['a']"].grad_norm, 1e-6 * report["['b']"].grad_norm, rtol=1e-12)
+    np.testing.assert_allclose(report["['b']"].grad_norm, np.sqrt(2 * (1.0 + 4.0)), rtol=1e-12)
