@@ -22,8 +22,8 @@ is checked against ``jax.grad`` of the same network written with ``jax.lax``.
 
 Run::
 
-    python examples/signals_conv1d.py            # 4000 training signals, 800 steps
-    python examples/signals_conv1d.py --quick    # 2000 training signals, 250 steps (the test)
+    python examples/signals_conv1d.py            # 12000 training signals, 800 steps
+    python examples/signals_conv1d.py --quick    # 4000 training signals, 250 steps (the test)
 
 Expected result: see docs/examples.md (held-out accuracy on 1000 signals, confusion matrix).
 Writes ``<out>/signals_conv1d.png`` (one example per class, the training curves, the confusion
@@ -211,18 +211,18 @@ def plot(path, x, y, losses, eval_steps, test_accs, confusion):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=None, help="adam steps (default 800; --quick 250)")
-    parser.add_argument("--train-size", type=int, default=None, help="training signals (default 4000; --quick 2000)")
+    parser.add_argument("--train-size", type=int, default=None, help="training signals (default 12000; --quick 4000)")
     parser.add_argument("--test-size", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="a short run (2000 signals, 250 steps): the test")
+    parser.add_argument("--quick", action="store_true", help="a short run (4000 signals, 250 steps): the test")
     parser.add_argument("--out", default="out/", help="output folder for the PNG")
     parser.add_argument("--eval-every", type=int, default=50)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     args.steps = args.steps or (250 if args.quick else 800)
-    args.train_size = args.train_size or (2000 if args.quick else 4000)
+    args.train_size = args.train_size or (4000 if args.quick else 12000)
     return args
 
 

@@ -109,7 +109,7 @@ def test_control_car(tmp_path):
 def test_signals_conv1d(tmp_path):
     out = signals_conv1d.main(["--quick", "--out", str(tmp_path), "--quiet"])
     assert went_down(out["losses"], k=20, factor=0.8)
-    assert out["test_accuracy"] > 0.5  # six classes (chance 0.17); the --quick run measures 0.68
+    assert out["test_accuracy"] > 0.5  # six classes (chance 0.17); the --quick run measures 0.67
     assert out["grad_rel_diff"] < 1e-5
     assert all(os.path.getsize(p) > 10_000 for p in out["pngs"])
 
