@@ -352,8 +352,9 @@ def _run_device_checks() -> None:
     print(MARK + json.dumps(results), flush=True)
 
 
-@pytest.fixture(scope="module")
-def device_results():
+def test_on_8_devices():
+    """Every ``@device_check`` in one subprocess with 8 CPU devices (one process, however pytest-xdist
+    distributes tests; each failing check is listed with its traceback)."""
     env = dict(os.environ)
     env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=8").strip()
     env.setdefault("FUNGRAD_CHECK_REWRITES", "1")
@@ -368,13 +369,10 @@ def device_results():
     assert lines, (
         f"the 8-device check process failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     )
-    return json.loads(lines[-1][len(MARK) :])
-
-
-@pytest.mark.parametrize("name", list(DEVICE_CHECKS))
-def test_on_8_devices(device_results, name):
-    result = device_results[name]
-    assert result == "ok", result
+    results = json.loads(lines[-1][len(MARK) :])
+    assert set(results) == set(DEVICE_CHECKS)
+    failed = {name: tb for name, tb in results.items() if tb != "ok"}
+    assert not failed, "\n".join(f"--- {name} ---\n{tb}" for name, tb in failed.items())
 
 
 # ---- vmap(..., axis_name=...) (no devices needed) -------------------------------------------------------
