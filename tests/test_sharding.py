@@ -3,7 +3,7 @@
 The multi-device checks need 8 CPU devices, which XLA creates only if ``XLA_FLAGS`` says so before JAX
 starts; the rest of the suite must keep its single device. So this module runs itself in a subprocess
 (``python tests/test_sharding.py``) with ``--xla_force_host_platform_device_count=8``: every function
-registered with ``@device_check`` runs there once, and one pytest test per check reports its result.
+registered with ``@device_check`` runs there once, and one pytest test reports every failing check.
 Checks of ``vmap(..., axis_name=...)`` need no devices and run in the pytest process.
 """
 
