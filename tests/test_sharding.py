@@ -234,6 +234,17 @@ def second_order_through_shard_map():
 
 
 @device_check
+def unused_outputs_are_pruned():
+    f = fungrad.shard_map(
+        lambda x, y: (flax.psum(fnp.sin(x), "i"), y * 2), mesh=_mesh(), in_specs=(P("i"), P()), out_specs=(P(), P())
+    )
+    g = fungrad.jit(lambda x, y: f(x, y)[1])
+    assert_trees_close(g(np.ones((8, 2)), np.ones(3)), 2 * np.ones(3))
+    text = str(g.ir(np.ones((8, 2)), np.ones(3)))
+    assert "psum" not in text and "sin" not in text, text
+
+
+@device_check
 def out_specs_replicated_but_varying_is_an_error():
     f = fungrad.shard_map(lambda x: x * 2, mesh=_mesh(), in_specs=P("i"), out_specs=P())
     with pytest.raises(fungrad.FungradTypeError, match=r"output 0 of `<lambda>` varies over mesh axes \['i'\]"):

@@ -13,6 +13,7 @@ results are assembled by ``out_specs``. The per-device body is traced to a const
   new leading axis split over every mesh axis, and the unknown program drops it again;
 * transpose: ``ad.transpose_ir`` of the body; cotangents are laid out like the values they belong to;
 * batching: ``batching.batch_ir``; the batch axis is never split (``None`` in the specs);
+* dead-code elimination: ``ir.dce_ir`` of the body drops unused outputs and the operands they needed;
 * lowering: ``jax.shard_map(..., check_vma=False)`` around the lowered body; XLA's SPMD partitioner
   and runtime do the rest.
 
@@ -39,7 +40,7 @@ from fungrad._src import ad, batching, collectives, core, staging
 from fungrad._src.ad import Zero
 from fungrad._src.control_flow.common import merge
 from fungrad._src.core import FungradTypeError, Primitive, ShapedArray, get_aval
-from fungrad._src.ir import IR, Literal, eval_ir, pretty_print, rewrite
+from fungrad._src.ir import IR, Literal, dce_ir, def_dce, eval_ir, pretty_print, rewrite
 from fungrad._src.jit import jit_p
 from fungrad._src.lowering import lower_ir
 from fungrad._src.primitives import layout
@@ -263,6 +264,24 @@ def _batch(args, dims, *, body, mesh, in_specs, out_specs, name):
 
 
 batching.def_batching(shard_map_p, _batch)
+
+
+def _dce(used_outputs, eqn):
+    body, used = dce_ir(eqn.params["body"], tuple(used_outputs))
+    new = eqn._replace(
+        inputs=tuple(a for a, u in zip(eqn.inputs, used) if u),
+        outputs=tuple(v for v, u in zip(eqn.outputs, used_outputs) if u),
+        params={
+            **eqn.params,
+            "body": body,
+            "in_specs": tuple(s for s, u in zip(eqn.params["in_specs"], used) if u),
+            "out_specs": tuple(s for s, u in zip(eqn.params["out_specs"], used_outputs) if u),
+        },
+    )
+    return list(used), new
+
+
+def_dce(shard_map_p, _dce)
 
 
 # ---- device-varying types: where pbroadcast goes ---------------------------------------------------------
