@@ -29,8 +29,11 @@ Run::
     python examples/control_car.py --quick            # 60 steps (the test)
     python examples/control_car.py --no-checkpoint    # the same, keeping every intermediate
 
-Expected result: see docs/examples.md (mean control cost on 256 held-out starts before and after
-training, residual bytes with and without checkpoint).
+Expected result (measured on 2 busy CPU cores, default flags, seed 0; see docs/examples.md):
+    mean control cost on 256 held-out starts 99.09 before training -> 18.69 after (seeds 1/2:
+    92.40 -> 12.60, 98.27 -> 16.96), median final distance to the goal 0.076 m; saved residuals
+    7,686,528 bytes without checkpoint, 211,592 with, gradients bitwise equal; 42-46 s in all.
+    ``--quick``: 99.09 -> 49.31.
 Writes ``<out>/control_car.png`` (trajectories before/after, cost curve, distance to the goal).
 """
 

@@ -22,7 +22,9 @@ Run::
     python examples/forecast_lstm.py --hidden 64 --steps 3000 --seed 1 --out out/
 
 Expected result (measured on 2 busy CPU cores, default flags, seed 0; see docs/examples.md):
-    see the table in docs/examples.md (LSTM MAE well below the seasonal naive MAE).
+    test MAE of the 12-month forecasts LSTM 0.526 ppm (seeds 0/1/2: 0.526/0.522/0.556), seasonal
+    naive 1.750 ppm; RMSE 0.667 vs 1.951 ppm; 69-93 s in all; gradient check vs jax.grad (float32):
+    1.0e-7 relative. ``--quick``: LSTM MAE 0.531 ppm.
 Writes ``<out>/forecast_lstm.png`` (forecasts vs truth on the held-out tail, error by horizon,
 training loss).
 """

@@ -25,7 +25,9 @@ Run::
     python examples/signals_conv1d.py            # 12000 training signals, 800 steps
     python examples/signals_conv1d.py --quick    # 4000 training signals, 250 steps (the test)
 
-Expected result: see docs/examples.md (held-out accuracy on 1000 signals, confusion matrix).
+Expected result (measured on 2 busy CPU cores, default flags; see docs/examples.md):
+    held-out accuracy 0.885 (seeds 0/1/2: 0.885/0.910/0.896; chance 0.167), 49-71 s in all;
+    gradient check vs jax.grad (float32): bitwise equal. ``--quick``: 0.669.
 Writes ``<out>/signals_conv1d.png`` (one example per class, the training curves, the confusion
 matrix).
 """
