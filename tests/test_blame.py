@@ -164,3 +164,19 @@ def test_correct_programs_pass_and_blame_never_hides_the_failure(monkeypatch):
     assert text.splitlines()[1] == "blame: not available (RuntimeError: boom)"
     text = _fails(lambda x: fnp.sum(x**3), lambda x: jnp.sum(x**2), (jnp.ones(3),))
     assert text.splitlines()[1].startswith("blame: not available") or "differ as functions" in text
+
+
+def test_program_blame_missing_step_and_infinite_intermediates():
+    # fungrad stops where JAX goes on: no fungrad equation is wrong, a step is missing
+    text = _fails(lambda a: fnp.sin(a), lambda a: jnp.sin(a) + 1e-3 * a, (X,))
+    assert text.splitlines()[1] == (
+        "program blame: fungrad's output 0 equals an intermediate of JAX's program that JAX goes on to use in "
+        "`add`: the fungrad program lacks a step that JAX's has"
+    )
+
+    # JAX's logsumexp holds a -inf intermediate: it must not match every value (an infinite tolerance)
+    def f(a):
+        return fungrad.nn.logsumexp(a) * 2.0
+
+    text = _fails(f, lambda a: jax.nn.logsumexp(a) * 3.0, (X,))
+    assert text.splitlines()[1].startswith(f"program blame: `mul` (f64[], f64[]) -> (f64[]) at {_at(f, 1)}")

@@ -198,3 +198,23 @@ def test_where_partially_taken_explains_the_zero_elements():
         f"where_not_taken at {_line(f)}: the where/select operand x (condition True) is not selected at 2 of 4 "
         "elements on these inputs: (0, 1), (1, 1)"
     )
+
+
+def test_elements_never_read_by_indexing_and_checkpoint_is_entered():
+    def f(x, i):
+        return fnp.sum(x[i] ** 2) + fnp.sum(x[:1])
+
+    x = fnp.array([1.0, 2.0, 3.0, 4.0])
+    report = fungrad.debug.why_zero(f)(x, fnp.array([0, 2]))
+    assert report.zero == {"args[0]": (2, 4)}
+    assert [str(r) for r in report.reasons] == [
+        f"not_read at {_line(f)}: `gather` reads 2 of 4 elements; never read: (1,), (3,)"
+    ]
+
+    def g(x):
+        return fungrad.checkpoint(lambda x: fnp.sum(fnp.round(fnp.sin(x))))(x)
+
+    report = fungrad.debug.why_zero(g)(x)
+    assert [(r.kind, r.primitive, str(r.source)) for r in report.reasons] == [
+        ("zero_derivative", "round", f"{HERE}:{g.__code__.co_firstlineno + 1} (<lambda>)")
+    ]

@@ -32,8 +32,7 @@ from fungrad._src.control_flow.cond import cond_p
 from fungrad._src.control_flow.scan import scan_p
 from fungrad._src.core import SourceInfo
 from fungrad._src.ir import IR, Literal, Var, eval_ir
-from fungrad._src.jit import jit_p
-from fungrad._src.why_zero import evaluate_recording
+from fungrad._src.why_zero import CALLS, evaluate_recording
 
 
 class Blame(NamedTuple):
@@ -64,7 +63,8 @@ def _close(a, b, atol, rtol) -> bool:
     if a.shape != b.shape:
         return False
     with np.errstate(invalid="ignore", over="ignore"):
-        ok = (a == b) | (np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= atol + rtol * np.abs(b))
+        # an infinite b would make the tolerance infinite: infinities match only themselves (a == b)
+        ok = (a == b) | (np.isnan(a) & np.isnan(b)) | (np.isfinite(b) & (np.abs(a - b) <= atol + rtol * np.abs(b)))
     return bool(np.all(ok))
 
 
@@ -79,17 +79,16 @@ def _where(eqn) -> str:
 
 
 def _entered(eqn) -> IR | None:
-    """The sub-IR ``evaluate_recording`` entered for this equation (jit, the taken cond branch)."""
-    if eqn.primitive is jit_p:
-        return eqn.params["ir"]
-    return None
+    """The sub-IR of a call ``evaluate_recording`` entered (jit, checkpoint)."""
+    name = CALLS.get(eqn.primitive)
+    return eqn.params[name] if name is not None else None
 
 
 def _recorded(ir: IR, env: dict):
     """The first-order equations evaluated (in order), entering jit calls and taken cond branches."""
     for eqn in ir.eqns:
-        if eqn.primitive is jit_p:
-            yield from _recorded(eqn.params["ir"], env)
+        if eqn.primitive in CALLS:
+            yield from _recorded(eqn.params[CALLS[eqn.primitive]], env)
         elif eqn.primitive is cond_p:
             taken = [b for b in eqn.params["branches"] if all(v in env for v in b.invars)]
             if taken and all(v in env for v in taken[-1].outvars if type(v) is Var):
@@ -179,7 +178,7 @@ def program_blame(fungrad_fun: Callable, args, records, atol: float, rtol: float
     }
     eqn = _first_wrong(traced.ir, env, matches, wrong_outs)
     if eqn is None:
-        return None
+        return _missing_step(traced.ir, env, wrong_outs, records, atol, rtol)
     where = ""
     if eqn.primitive is scan_p:  # look inside: the body's first step, against JAX's loop bodies' first steps
         inner, step = _first_wrong_in_scan(eqn, env, matches)
@@ -192,6 +191,30 @@ def program_blame(fungrad_fun: Callable, args, records, atol: float, rtol: float
         f"matches no intermediate of JAX's program, while its inputs do{hint}"
     )
     return Blame("program", eqn.primitive.name, eqn.source_info, message)
+
+
+def _missing_step(ir: IR, env, wrong_outs, records, atol, rtol) -> Blame | None:
+    """A wrong output whose value JAX computes too, and then transforms further: fungrad skips a step."""
+    for i, v in enumerate(ir.outvars):
+        if v not in wrong_outs:
+            continue
+        value = _wide(env[v]).ravel()
+        for k, (_, _, outs) in enumerate(records[:-1]):
+            if not any(np.size(o) == value.size and _close(value, _wide(o).ravel(), atol, rtol) for o in outs):
+                continue
+            later = [
+                name
+                for name, ins, _ in records[k + 1 : -1]
+                if any(np.size(x) == value.size and _close(value, _wide(x).ravel(), atol, rtol) for x in ins)
+            ]
+            if later:
+                steps = ", ".join(f"`{n}`" for n in dict.fromkeys(later))
+                message = (
+                    f"program blame: fungrad's output {i} equals an intermediate of JAX's program that JAX goes on "
+                    f"to use in {steps}: the fungrad program lacks a step that JAX's has"
+                )
+                return Blame("program", "output", None, message)
+    return None
 
 
 def _first_wrong(ir: IR, env, matches, wrong_outs):

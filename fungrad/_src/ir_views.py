@@ -37,6 +37,10 @@ class Residual(NamedTuple):
     source: SourceInfo | None
 
 
+def _differentiable(aval) -> bool:
+    return core.is_differentiable_dtype(aval.dtype)
+
+
 def _short_params(params) -> str:
     shown = []
     for k, v in sorted(params.items()):
@@ -59,7 +63,7 @@ class BackwardView:
     """A function's forward IR and its backward IR, linked equation by equation.
 
     Attributes: ``forward`` (the IR ``make_ir`` gave), ``backward`` (inputs: the residuals, then the
-    nonzero output cotangents; outputs: the input cotangents), ``residuals`` (one :class:`Residual`
+    nonzero output cotangents; outputs: the cotangents of the floating inputs), ``residuals`` (one :class:`Residual`
     per residual input of ``backward``), ``links`` (for each backward equation, the index of the forward
     equation it came from, or None). ``str()`` / :meth:`side_by_side` print them; :func:`to_dot` draws.
     """
@@ -172,7 +176,8 @@ def backward_view(traced) -> BackwardView:
 
     def backward(*xs):
         cts = ad.backward_pass(lin_ir, xs[:nres], xs[nres:])
-        return [ad.instantiate(c, v.aval) for c, v in zip(cts, lin_ir.invars)]
+        # integer inputs have float0 tangents and no cotangent worth showing
+        return [ad.instantiate(c, v.aval) for c, v in zip(cts, lin_ir.invars) if _differentiable(v.aval)]
 
     closed_b, _ = trace_to_ir(backward, [*(core.get_aval(c) for c in lin.consts), *ct_avals], name="backward")
     bwd = closed_b.ir

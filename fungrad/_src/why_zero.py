@@ -32,6 +32,7 @@ import numpy as np
 from jax import tree_util
 
 from fungrad._src import ad, api, core
+from fungrad._src.checkpoint import checkpoint_p
 from fungrad._src.control_flow.cond import cond_p
 from fungrad._src.control_flow.scan import scan_p
 from fungrad._src.core import SourceInfo
@@ -43,10 +44,14 @@ from fungrad._src.primitives import elementwise as ew
 # Evaluating an IR while keeping every intermediate value (also used by blame and the IR views)
 
 
+# Call-like primitives (operands one to one with the sub-IR's inputs) and the param holding the sub-IR.
+CALLS = {jit_p: "ir", checkpoint_p: "body"}
+
+
 def evaluate_recording(ir: IR, consts, args, env: dict | None = None) -> dict:
     """Evaluate ``ir`` eagerly, equation by equation; returns ``env`` mapping every Var to its value.
 
-    ``jit`` calls and the taken branch of a ``cond`` are entered, so their inner variables get values
+    ``jit`` and ``checkpoint`` calls and the taken branch of a ``cond`` are entered, so their inner variables get values
     too. Other higher-order primitives run whole.
     """
     env = {} if env is None else env
@@ -58,9 +63,10 @@ def evaluate_recording(ir: IR, consts, args, env: dict | None = None) -> dict:
     env.update(zip(ir.invars, args))
     for eqn in ir.eqns:
         ins = [read(a) for a in eqn.inputs]
-        if eqn.primitive is jit_p:
-            evaluate_recording(eqn.params["ir"], (), ins, env)
-            outs = [read(a) for a in eqn.params["ir"].outvars]
+        if eqn.primitive in CALLS:
+            sub = eqn.params[CALLS[eqn.primitive]]
+            evaluate_recording(sub, (), ins, env)
+            outs = [read(a) for a in sub.outvars]
         elif eqn.primitive is cond_p:
             branch = eqn.params["branches"][int(np.clip(int(np.asarray(ins[0])), 0, len(eqn.params["branches"]) - 1))]
             evaluate_recording(branch, (), ins[1:], env)
@@ -82,9 +88,9 @@ class ZeroReason(NamedTuple):
     ``primitive`` and user ``source`` where the derivative path is cut (None for ``no_dependence``
     and ``value_zero``), the zero ``elements`` it explains (None: the whole leaf) and a ``message``.
 
-    Kinds: ``no_dependence``, ``integer_cast``, ``comparison``, ``non_differentiable``,
-    ``zero_derivative``, ``stop_gradient``, ``where_not_taken``, ``max_not_taken``, ``relu_inactive``,
-    ``cond_branch_not_taken``, ``value_zero``.
+    Kinds: ``no_dependence``, ``not_read`` (elements an indexing or slice never reads), ``integer_cast``,
+    ``comparison``, ``non_differentiable``, ``zero_derivative``, ``stop_gradient``, ``where_not_taken``,
+    ``max_not_taken``, ``relu_inactive``, ``cond_branch_not_taken``, ``value_zero``.
     """
 
     arg: str
@@ -136,6 +142,7 @@ class WhyZero:
 # A scan with known operands is analysed step by step, with values, up to this many steps (then statically).
 MAX_SCAN_STEPS = 1000
 _CASTS = {"convert_element_type"}
+_INDEXING = {"gather", "slice", "dynamic_slice"}
 _COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge", "and", "or", "xor", "not"}
 
 
@@ -158,6 +165,7 @@ class _Analysis:
         self.cuts: list[ZeroReason] = []
         self.partial: list[ZeroReason] = []
         self.cut_outputs: list[tuple[Var, ...]] = []
+        self.leaf_var: Var | None = None  # the input being explained (for element-level reasons)
         self.producers: dict[Var, object] = {}
 
     def value(self, atom):
@@ -193,14 +201,16 @@ class _Analysis:
     def equation(self, eqn, data, diff):
         prim, n_out = eqn.primitive, len(eqn.outputs)
         everything = [True] * n_out
-        if prim is jit_p:
-            return self.run(eqn.params["ir"], data, diff)
+        if prim in CALLS:
+            return self.run(eqn.params[CALLS[prim]], data, diff)
         if prim is cond_p:
             return self.cond(eqn, data, diff)
         if prim is scan_p:
             return self.scan(eqn, data, diff)
         if not any(diff):
             return everything, [False] * n_out
+        if prim.name in _INDEXING and diff[0] and eqn.inputs[0] is self.leaf_var:
+            self.unread_elements(eqn)
         if prim is ew.select_n_p:
             return everything, [self.select(eqn, diff)]
         if prim.name in ("max", "min"):
@@ -285,6 +295,24 @@ class _Analysis:
             return False
         zero = self.value(pred.inputs[1])
         return pred.inputs[0] is eqn.inputs[k] and zero is not None and not np.any(zero)
+
+    def unread_elements(self, eqn):
+        """Indexing applied to the input leaf itself: the elements it never reads get no gradient."""
+        ins = [self.value(a) for a in eqn.inputs]
+        if any(x is None for x in ins):
+            return
+        read_one = lambda v: eqn.primitive.bind(v, *ins[1:], **eqn.params)  # noqa: E731
+        out, pull = api.vjp(read_one, ins[0])
+        (reach,) = pull(np.ones(np.shape(out), np.asarray(out).dtype))
+        unread = np.argwhere(np.asarray(reach) == 0)
+        if len(unread) == 0:
+            return
+        shown = ", ".join(str(tuple(int(i) for i in m)) for m in unread[:5]) + (" ..." if len(unread) > 5 else "")
+        message = (
+            f"`{eqn.primitive.name}` reads {ins[0].size - len(unread)} of {ins[0].size} elements; never read: {shown}"
+        )
+        elements = tuple(tuple(int(i) for i in m) for m in unread)
+        self.partial.append(ZeroReason(self.arg, "not_read", eqn.primitive.name, eqn.source_info, message, elements))
 
     def unselected_elements(self, eqn, k, chosen):
         """A where/select case taken on some elements only: the others get no gradient through it."""
@@ -469,6 +497,7 @@ def why_zero(f: Callable, argnums: int | tuple[int, ...] = 0) -> Callable[..., W
             zero[name] = (nzero, int(g.size))
             marks = [j == i for j in range(len(traced.ir.invars))]
             analysis = _Analysis(env, name)
+            analysis.leaf_var = traced.ir.invars[i]
             out_data, out_diff = analysis.run(traced.ir, marks, marks)
             if nzero < g.size:
                 found = [r for r in analysis.partial if _explains(r, g)]
@@ -496,7 +525,7 @@ def _explains(reason: ZeroReason, g: np.ndarray) -> bool:
     """An elementwise where explains the zeros at the elements it does not select (same shape as the leaf).
     Dead units explain a leaf's zeros when the leaf is indexed by those units (a bias or the output axis
     of a weight: ``g[..., u] == 0``) or fed by them (the input axis of the next weight: ``g[u] == 0``)."""
-    if reason.kind == "where_not_taken":
+    if reason.kind in ("where_not_taken", "not_read"):
         if not reason.elements or len(reason.elements[0]) != g.ndim:
             return False
         mask = np.zeros(g.shape, bool)
