@@ -14,7 +14,8 @@ the path, and the cut is the explanation, with the user's line that created the 
   wins, a ReLU (``where(x > 0, x, ...)`` or ``max(x, 0)``) with ``x <= 0`` for every element: facts of
   these input values (the same program has gradients elsewhere).
 
-An input whose data never reaches an output has *no data dependence*. ``jit`` calls and the taken
+An input whose data never reaches an output has *no data dependence*; elements of an input that a
+``gather``/``slice`` applied to it never reads are reported as such. ``jit`` calls and the taken
 branch of a ``cond`` are entered with their values; a ``scan`` body is analysed statically (its carries
 to a fixed point) only when it is nested where values are unknown or runs more than
 ``MAX_SCAN_STEPS`` steps; otherwise it is run step by step with values, and each cut says at which
