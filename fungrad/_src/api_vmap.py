@@ -222,16 +222,36 @@ def _basis(leaves) -> list:
     return out
 
 
-def _jacobian_setup(fun, argnums, args, kwargs, transform):
+def _jacobian_setup(fun, argnums, args, kwargs, transform, holomorphic=False):
     nums = _normalize_argnums(argnums, len(args), transform)
     dyn, rebuild = _split_args(args, nums)
     dyn_leaves, dyn_tree = flatten_args(dyn, transform, positions=nums)
-    _check_grad_inputs(dyn_leaves, dyn, False, transform, nums)
+    _check_grad_inputs(dyn_leaves, dyn, False, transform, nums, holomorphic)
+    if transform == "jacfwd" and not holomorphic:
+        _require_real(dyn_leaves, "jacfwd", "inputs")
 
     def f_flat(*leaves):
         return fun(*rebuild(tree_util.tree_unflatten(dyn_tree, leaves)), **kwargs)
 
     return dyn_leaves, dyn_tree, f_flat
+
+
+def _require_real(leaves, transform: str, what: str) -> None:
+    """As in JAX: without ``holomorphic=True`` a Jacobian of complex values would be ambiguous."""
+    for x in leaves:
+        dtype = get_aval(x).dtype
+        if np.issubdtype(dtype, np.complexfloating):
+            raise FungradTypeError(
+                f"[{transform}] requires real-valued {what}, got dtype {dtype.name}; for holomorphic functions "
+                f"pass holomorphic=True, otherwise split the values into real and imaginary parts"
+            )
+
+
+def _require_complex(leaves, transform: str, what: str) -> None:
+    for x in leaves:
+        dtype = get_aval(x).dtype
+        if not np.issubdtype(dtype, np.complexfloating):
+            raise FungradTypeError(f"[{transform}] holomorphic=True requires complex {what}, got dtype {dtype.name}")
 
 
 def _assemble(blocks_per_out, out_tree, dyn_tree, argnums):
@@ -243,11 +263,18 @@ def _assemble(blocks_per_out, out_tree, dyn_tree, argnums):
     return tree_util.tree_unflatten(out_tree, per_out)
 
 
-def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, chunk_size: int | None = None):
+def jacfwd(
+    fun: Callable,
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    chunk_size: int | None = None,
+):
     """The Jacobian of ``fun`` by forward mode (a vmap of jvp over input basis vectors).
 
     Output layout follows JAX: for each output leaf of shape ``S`` and input leaf of shape ``T``,
     a block of shape ``S + T``. ``chunk_size`` limits how many basis vectors are pushed at once.
+    ``holomorphic=True`` for complex-to-complex holomorphic functions (entries are complex derivatives).
 
     >>> import fungrad, fungrad.numpy as fnp
     >>> fungrad.jacfwd(lambda x: x ** 2)(fnp.array([1.0, 2.0])).tolist()
@@ -256,7 +283,7 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     core.check_callable(fun, "jacfwd")
 
     def jacobian(*args, **kwargs):
-        dyn_leaves, dyn_tree, f_flat = _jacobian_setup(fun, argnums, args, kwargs, "jacfwd")
+        dyn_leaves, dyn_tree, f_flat = _jacobian_setup(fun, argnums, args, kwargs, "jacfwd", holomorphic)
 
         def pushfwd(*basis):
             out = jvp(f_flat, dyn_leaves, list(basis), has_aux=has_aux)
@@ -267,6 +294,8 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
         result = vmap(pushfwd, out_axes=out_axes, chunk_size=chunk_size)(*basis)
         tangents, aux = result if has_aux else (result, None)
         t_leaves, out_tree = tree_util.tree_flatten(tangents)
+        if holomorphic:
+            _require_complex(t_leaves, "jacfwd", "outputs")
         sizes = [get_aval(x).size for x in dyn_leaves]
         blocks_per_out = []
         for t in t_leaves:
@@ -283,8 +312,16 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     return jacobian
 
 
-def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, chunk_size: int | None = None):
+def jacrev(
+    fun: Callable,
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    chunk_size: int | None = None,
+):
     """The Jacobian of ``fun`` by reverse mode (a vmap of vjp over output basis vectors).
+
+    ``holomorphic=True`` for complex-to-complex holomorphic functions (entries are complex derivatives).
 
     >>> import fungrad, fungrad.numpy as fnp
     >>> fungrad.jacrev(lambda x: x ** 2)(fnp.array([1.0, 2.0])).tolist()
@@ -293,13 +330,14 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     core.check_callable(fun, "jacrev")
 
     def jacobian(*args, **kwargs):
-        dyn_leaves, dyn_tree, f_flat = _jacobian_setup(fun, argnums, args, kwargs, "jacrev")
+        dyn_leaves, dyn_tree, f_flat = _jacobian_setup(fun, argnums, args, kwargs, "jacrev", holomorphic)
         result = vjp(f_flat, *dyn_leaves, has_aux=has_aux)
         out, pullback = result[0], result[1]
         out_leaves, out_tree = tree_util.tree_flatten(out)
         for o in out_leaves:
             if not core.is_differentiable_dtype(get_aval(o).dtype):
                 raise FungradTypeError("[jacrev] requires floating-point outputs")
+        (_require_complex if holomorphic else _require_real)(out_leaves, "jacrev", "outputs")
         basis = _basis(out_leaves)
         cts = vmap(lambda *b: pullback(tree_util.tree_unflatten(out_tree, list(b))), chunk_size=chunk_size)(*basis)
         blocks_per_out, offset = [], 0
@@ -321,7 +359,7 @@ def _reshape(x, shape):
     return sh.reshape(x, shape)
 
 
-def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False):
+def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False, holomorphic: bool = False):
     """The Hessian of a scalar ``fun``: ``jacfwd(jacrev(fun))`` (forward-over-reverse).
 
     >>> import fungrad, fungrad.numpy as fnp
@@ -329,4 +367,5 @@ def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fal
     [[6.0, 0.0], [0.0, 12.0]]
     """
     core.check_callable(fun, "hessian")
-    return jacfwd(jacrev(fun, argnums, has_aux=has_aux), argnums, has_aux=has_aux)
+    inner = jacrev(fun, argnums, has_aux=has_aux, holomorphic=holomorphic)
+    return jacfwd(inner, argnums, has_aux=has_aux, holomorphic=holomorphic)

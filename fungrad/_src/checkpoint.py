@@ -58,8 +58,8 @@ class checkpoint_policies:
     """Saving policies for :func:`checkpoint` (as ``jax.checkpoint_policies``).
 
     >>> import fungrad
-    >>> fungrad.checkpoint_policies.dots_saveable  # doctest: +ELLIPSIS
-    <function dots_saveable at ...>
+    >>> fungrad.checkpoint_policies.dots_saveable.__name__
+    'dots_saveable'
     """
 
     @staticmethod
@@ -209,7 +209,7 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True, policy: Callable | No
     >>> import fungrad, fungrad.numpy as fnp
     >>> layer = fungrad.checkpoint(lambda x: fnp.sin(fnp.sin(x)))
     >>> round(float(fungrad.grad(layer)(1.0)), 6)
-    0.360011
+    0.360039
     """
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
@@ -262,8 +262,9 @@ def saved_residuals(fun: Callable, *args, **kwargs) -> list[SavedResidual]:
     produced it with the user's source line, and whether a ``checkpoint`` policy chose to save it.
 
     >>> import fungrad, fungrad.numpy as fnp
-    >>> [str(r.aval.str_short()) for r in fungrad.saved_residuals(lambda x: fnp.sum(fnp.sin(x)), fnp.ones(3))]
-    ['f32[3]']
+    >>> rows = fungrad.saved_residuals(lambda x: fnp.sum(fnp.sin(x)), fnp.ones(3, "float32"))
+    >>> [(r.aval.str_short(), r.source) for r in rows]
+    [('f32[3]', 'cos')]
     """
     leaves, in_tree = flatten_args((args, kwargs), "saved_residuals")
     names = _path_names(args, "args") + _path_names(kwargs, "kwargs")
@@ -298,15 +299,19 @@ def print_saved_residuals(fun: Callable, *args, **kwargs) -> None:
 
     >>> import fungrad, fungrad.numpy as fnp
     >>> fungrad.print_saved_residuals(lambda x: fnp.sum(fnp.sin(x)), fnp.ones(3, dtype="float32"))  # doctest: +ELLIPSIS
-      #  residual       bytes  produced by  source  policy
-      0  f32[3]            12  cos          ...
+    #  residual  bytes  produced by  source ...
+    0  f32[3]       12  cos          ...
     total: 1 residual, 12 bytes
     """
     rows = saved_residuals(fun, *args, **kwargs)
-    print(f"{'#':>3}  {'residual':<12}  {'bytes':>6}  {'produced by':<11}  {'source':<6}  policy")
+    table = [("#", "residual", "bytes", "produced by", "source", "policy")]
     for i, r in enumerate(rows):
         where = str(r.source_info) if r.source_info is not None else "-"
-        policy = "saved" if r.saved_by_policy else ""
-        print(f"{i:>3}  {r.aval.str_short():<12}  {r.nbytes:>6}  {r.source:<11}  {where}  {policy}")
+        table.append((str(i), r.aval.str_short(), str(r.nbytes), r.source, where, "saved" if r.saved_by_policy else ""))
+    widths = [max(len(row[c]) for row in table) for c in range(6)]
+    for row in table:
+        cells = [row[0].rjust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2])]
+        cells += [row[c].ljust(widths[c]) for c in (3, 4, 5)]
+        print("  ".join(cells).rstrip())
     total = sum(r.nbytes for r in rows)
     print(f"total: {len(rows)} residual{'s' if len(rows) != 1 else ''}, {total} bytes")

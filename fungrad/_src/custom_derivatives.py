@@ -558,7 +558,15 @@ class custom_vjp:
 
     def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False) -> None:
         """Set the forward function ``fwd(*args) -> (out, residuals)`` and the backward function
-        ``bwd(*nondiff_args, residuals, g) -> tuple of cotangents``."""
+        ``bwd(*nondiff_args, residuals, g) -> tuple of cotangents``.
+
+        ``symbolic_zeros=True`` (JAX's perturbed-primal protocol) is not supported: it raises rather
+        than being silently ignored."""
+        if symbolic_zeros:
+            raise NotImplementedError(
+                "[custom_vjp] defvjp(..., symbolic_zeros=True) is not supported by fungrad; zero cotangents "
+                "reach bwd as arrays of zeros"
+            )
         self.fwd, self.bwd = fwd, bwd
 
     def __call__(self, *args, **kwargs):
