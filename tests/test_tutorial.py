@@ -30,13 +30,14 @@ def run_blocks(name: str) -> list[str]:
 
 def test_tutorial_blocks_run_and_show_what_the_text_says():
     outs = run_blocks("tutorial.md")
-    assert len(outs) == 8
+    assert len(outs) == 9
     assert outs[0].strip() == "(200, 2) (200, 2)"
     assert outs[3].strip() == "True"  # fungrad.grad equals the backward pass written by hand
     assert outs[4].strip() == "True True"
     assert outs[5].strip() == "True True"  # training lowered the loss and separates the moons
     assert outs[6].strip() == "True"  # vanishing gradients in the deep sigmoid network
-    ends = outs[7].strip()
+    assert outs[7].strip() == "True False"  # grad_health flags the first layer, not the last
+    ends = outs[8].strip()
     assert ends.startswith("[-1.3") and ", 1.1" in ends
 
 
