@@ -40,7 +40,7 @@ from fungrad._src import ad, batching, collectives, core, staging
 from fungrad._src.ad import Zero
 from fungrad._src.control_flow.common import merge
 from fungrad._src.core import FungradTypeError, Primitive, ShapedArray, get_aval
-from fungrad._src.ir import IR, Literal, dce_ir, def_dce, eval_ir, pretty_print, rewrite
+from fungrad._src.ir import IR, Literal, canonical, dce_ir, def_dce, eval_ir, rewrite
 from fungrad._src.jit import jit_p
 from fungrad._src.lowering import lower_ir
 from fungrad._src.primitives import layout
@@ -367,21 +367,6 @@ def _run_typed(ir: IR, xs: list, in_vmas: list, out_wanted: list | None = None) 
 
 # ---- the user-facing function -------------------------------------------------------------------------
 
-# A body traced again (an eager call in a Python loop) gives a new IR with the same text; mapping it to
-# the first one keeps the compiled programs and rewrites cached on IR identity warm. Constants are
-# operands, so equal text means equal programs.
-_bodies: dict = {}
-
-
-def _canonical(body: IR) -> IR:
-    text = pretty_print(body)
-    hit = _bodies.get(text)
-    if hit is None:
-        if len(_bodies) >= 256:
-            _bodies.pop(next(iter(_bodies)))
-        hit = _bodies[text] = body
-    return hit
-
 
 def _is_spec(x) -> bool:
     return x is None or isinstance(x, PartitionSpec)
@@ -465,7 +450,7 @@ def shard_map(
         )
         in_vmas = [frozenset()] * len(consts) + [_spec_axes(s) for s in specs]
         body, more = _with_pbroadcasts(raw, in_vmas, outs_specs, check_vma, name)
-        body = _canonical(body)
+        body = canonical(body)  # an eager call traced again reuses the compiled program
         outs = _bind(more, [*consts, *leaves], body, mesh, (REPLICATED,) * len(consts) + tuple(specs), outs_specs, name)
         return tree_util.tree_unflatten(out_tree, outs)
 
