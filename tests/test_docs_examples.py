@@ -21,7 +21,7 @@ import jax
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PAGES = ["docs/custom_rules.md", "docs/checkpointing.md", "docs/control_flow.md"]
+PAGES = ["docs/custom_rules.md", "docs/checkpointing.md", "docs/control_flow.md", "docs/debugging.md"]
 
 _FENCE = re.compile(r"^```(\w*)\s*$")
 
@@ -56,7 +56,7 @@ def run_page(path: str):
         text = fh.read()
     text_lines, blocks = text.split("\n"), parse(text)
     namespace = {"__name__": f"docs_{os.path.basename(path)[:-3]}"}
-    name = os.path.basename(path)
+    name = os.path.join(ROOT, path)  # the page itself: source lines of reports (linecache) read from it
     with jax.enable_x64(False):
         for k, block in enumerate(blocks):
             if block["lang"] != "python":
