@@ -50,6 +50,13 @@ def test_list_index_is_an_error_like_jax():
         fungrad.grad(lambda x: x[[0, 1]].sum())(X)
 
 
+def test_list_inside_a_tuple_index_is_an_array_index_like_numpy():
+    x = np.arange(12.0).reshape(3, 4)
+    want = jax.grad(lambda x: jnp.sum(x[:, jnp.array([0, 2, 2])] ** 2))(x)
+    np.testing.assert_allclose(fungrad.jit(fungrad.grad(lambda x: fnp.sum(x[:, [0, 2, 2]] ** 2)))(x), want)
+    np.testing.assert_allclose(fungrad.jit(lambda x: x[:, [True, False, True, True]])(x), x[:, [0, 2, 3]])
+
+
 def test_float_index_array_is_an_error():
     with pytest.raises(fungrad.FungradTypeError, match="must be integers or booleans"):
         fungrad.grad(lambda x: x[np.array([0.0])].sum())(X)

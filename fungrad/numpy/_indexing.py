@@ -57,14 +57,16 @@ def _is_array_index(entry) -> bool:
 
 def _normalize_entries(shape, index) -> list:
     """Expand Ellipsis, turn concrete boolean masks into integer arrays, pad with ``:``."""
+    if isinstance(index, list):
+        raise FungradTypeError(
+            "indexing: using a non-tuple sequence for multidimensional indexing is not allowed (as in "
+            "JAX); use `x[fnp.array(seq)]` for an integer-array index or `x[tuple(seq)]`"
+        )
     entries = list(index) if isinstance(index, tuple) else [index]
     out = []
     for e in entries:
-        if isinstance(e, list):
-            raise FungradTypeError(
-                "indexing: using a non-tuple sequence for multidimensional indexing is not allowed (as in "
-                "JAX); use `x[fnp.array(seq)]` for an integer-array index or `x[tuple(seq)]`"
-            )
+        if isinstance(e, list):  # a list inside a tuple index is an integer (or boolean) array, as in NumPy
+            e = np.asarray(e)
         if isinstance(e, bool) or (e is not None and e is not Ellipsis and not isinstance(e, slice)):
             if isinstance(e, bool) or not (_is_int_index(e) or _is_array_index(e)):
                 raise FungradTypeError(
