@@ -110,7 +110,10 @@ def test_switch_clamps_the_index_and_differentiates_the_chosen_branch():
     branches_j = [jnp.sin, jnp.cos, lambda x: x * x]
     for i in (-3, 0, 1, 2, 7):
         close(lax.switch(i, branches_f, 0.7), jax.lax.switch(i, branches_j, 0.7))
-        close(fungrad.grad(lambda x: lax.switch(i, branches_f, x))(0.7), jax.grad(lambda x: jax.lax.switch(i, branches_j, x))(0.7))
+        close(
+            fungrad.grad(lambda x: lax.switch(i, branches_f, x))(0.7),
+            jax.grad(lambda x: jax.lax.switch(i, branches_j, x))(0.7),
+        )
     idx = np.array([0, 1, 2, 9, -1])
     xs = np.linspace(0.1, 0.9, 5)
     gf = fungrad.vmap(fungrad.grad(lambda i, x: lax.switch(i, branches_f, x), 1))(idx, xs)
@@ -288,7 +291,11 @@ def test_while_loop_forward_mode_and_vmap_match_jax():
 @pytest.mark.parametrize("x", [0.5, 1.0, 3.0, 20.0])
 def test_while_loop_with_max_steps_is_reverse_differentiable(x):
     f = grow(fnp, lax, max_steps=12)
-    trips = int(jax.lax.while_loop(lambda v: v[1][0] < 10.0, lambda v: (v[0] + 1, (v[1][0] * 1.5 + v[1][1], v[1][1] * 0.9)), (0, (x, x)))[0])
+    trips = int(
+        jax.lax.while_loop(
+            lambda v: v[1][0] < 10.0, lambda v: (v[0] + 1, (v[1][0] * 1.5 + v[1][1], v[1][1] * 0.9)), (0, (x, x))
+        )[0]
+    )
     want = jax.grad(lambda x: grow_fori(x, trips))(x)
     close(fungrad.grad(f)(x), want)
     close(fungrad.jit(fungrad.grad(f))(x), want)
@@ -317,7 +324,9 @@ def test_max_steps_is_exact_at_the_bound_and_an_error_beyond_it():
 
 
 def test_grad_of_an_unbounded_while_loop_names_the_fixes():
-    with pytest.raises(fungrad.FungradTypeError, match=r"\[vjp\] at .*test_control_flow.py.*max_steps=N.*fori_loop.*scan"):
+    with pytest.raises(
+        fungrad.FungradTypeError, match=r"\[vjp\] at .*test_control_flow.py.*max_steps=N.*fori_loop.*scan"
+    ):
         fungrad.grad(grow(fnp, lax))(1.0)
 
 
@@ -330,7 +339,10 @@ def test_fori_loop_static_bounds_are_a_scan_and_traced_bounds_a_while_loop():
     g = fungrad.jit(lambda x, n: lax.fori_loop(0, n, body_f, x))
     close(g(0.7, 4), jax.lax.fori_loop(0, 4, body_j, 0.7))
     assert count_prims(fungrad.make_ir(lambda x, n: lax.fori_loop(0, n, body_f, x))(0.7, 4).ir, while_p) == 1
-    close(fungrad.jvp(lambda x: g(x, 4), (0.7,), (1.0,))[1], jax.jvp(lambda x: jax.lax.fori_loop(0, 4, body_j, x), (0.7,), (1.0,))[1])
+    close(
+        fungrad.jvp(lambda x: g(x, 4), (0.7,), (1.0,))[1],
+        jax.jvp(lambda x: jax.lax.fori_loop(0, 4, body_j, x), (0.7,), (1.0,))[1],
+    )
 
 
 def test_while_loop_errors():
@@ -357,7 +369,10 @@ def test_map_matches_jax(batch_size):
 @pytest.mark.parametrize("reverse", [False, True])
 def test_associative_scan_matches_jax(n, reverse):
     x = RNG.normal(size=(n, 2))
-    close(lax.associative_scan(fnp.multiply, x, reverse=reverse), jax.lax.associative_scan(jnp.multiply, x, reverse=reverse))
+    close(
+        lax.associative_scan(fnp.multiply, x, reverse=reverse),
+        jax.lax.associative_scan(jnp.multiply, x, reverse=reverse),
+    )
     gf = fungrad.grad(lambda x: fnp.sum(lax.associative_scan(fnp.multiply, x, reverse=reverse, axis=1)))(x)
     gj = jax.grad(lambda x: jnp.sum(jax.lax.associative_scan(jnp.multiply, x, reverse=reverse, axis=1)))(x)
     close(gf, gj)
