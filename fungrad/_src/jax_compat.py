@@ -41,4 +41,4 @@ def convert_element_type(x, new_dtype, weak_type: bool):
         # The primitive keeps the real part (as JAX's own convert_element_type primitive does, e.g. in
         # the transpose of a real-to-complex cast); lax's wrapper would warn about it.
         x = lax.real(x)
-    return _convert_element_type(x, new_dtype, weak_type)
+    return _convert_element_type(x, jnp.dtype(new_dtype), weak_type)
