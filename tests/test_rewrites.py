@@ -5,6 +5,7 @@ that live exactly as long as the IR they were derived from."""
 from __future__ import annotations
 
 import gc
+import weakref
 
 import jax
 import jax.numpy as jnp
@@ -121,10 +122,12 @@ def test_rewrites_are_cached_while_their_ir_lives_and_freed_with_it():
     assert ad.jvp_ir(f, (False, True, False)) is first
     batching.batch_ir(f, 2, (None,) * len(consts) + (0, None, None))
     assert f in ad.jvp_ir.cache and f in batching.batch_ir.cache
-    n_jvp, n_batch = len(ad.jvp_ir.cache), len(batching.batch_ir.cache)
+    alive = weakref.ref(f)
     del f, first
     gc.collect()
-    assert len(ad.jvp_ir.cache) == n_jvp - 1 and len(batching.batch_ir.cache) == n_batch - 1
+    # Nothing the caches hold keeps the IR alive, so its entries (weakly keyed) are gone with it.
+    # (Other tests' IRs may die at the same collection, so the caches' sizes say nothing exact.)
+    assert alive() is None
 
 
 def test_jit_is_a_client_without_private_copies():
