@@ -453,3 +453,13 @@ __all__ += [
     *_polynomial_all,
     *("cross", "ediff1d", "gradient", "interp", "trapezoid"),
 ]
+
+# issue-14 round-two breadth modules (each lists its public names in its own __all__)
+from fungrad.numpy._editing import *  # noqa: E402, F403
+from fungrad.numpy._editing import __all__ as _editing_all  # noqa: E402
+from fungrad.numpy._grids import *  # noqa: E402, F403
+from fungrad.numpy._grids import __all__ as _grids_all  # noqa: E402
+from fungrad.numpy._sets import *  # noqa: E402, F403
+from fungrad.numpy._sets import __all__ as _sets_all  # noqa: E402
+
+__all__ += [*_editing_all, *_grids_all, *_sets_all]
