@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import dot as dot_prims
+from fungrad.numpy import _complex as _cplx
 from fungrad.numpy._conversion import _promote, broadcast_shapes, broadcast_to
 from fungrad.numpy._elementwise import multiply
 from fungrad.numpy._manipulation import expand_dims, ravel, squeeze
@@ -82,7 +83,8 @@ def vdot(a, b):
     >>> float(fnp.vdot(fnp.ones((2, 2)), fnp.ones((2, 2))))
     4.0
     """
-    return dot(ravel(a), ravel(b))
+    a = ravel(a)
+    return dot(_cplx.conjugate(a) if _cplx.iscomplexobj(a) else a, ravel(b))  # NumPy conjugates ``a``
 
 
 def inner(a, b):
