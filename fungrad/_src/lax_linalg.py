@@ -8,9 +8,10 @@
 from __future__ import annotations
 
 from fungrad._src.primitives import linalg as _la
+from fungrad._src.primitives import linalg_eig as _eig
 from fungrad._src.primitives.linalg import triangular_solve
 
-__all__ = ["cholesky", "eigh", "qr", "svd", "triangular_solve"]
+__all__ = ["cholesky", "eig", "eigh", "qr", "svd", "triangular_solve"]
 
 
 def cholesky(x, *, symmetrize_input: bool = True):
@@ -28,8 +29,36 @@ def cholesky(x, *, symmetrize_input: bool = True):
     [[2.0, 0.0], [0.0, 3.0]]
     """
     if symmetrize_input:
-        x = (x + _la._T(x)) / 2
+        x = (x + _la._H(x)) / 2
     return _la.cholesky(x)
+
+
+def eig(
+    x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors: bool = True, enable_eigvec_derivs=False
+):
+    """Eigendecomposition of general square matrices (CPU), as ``jax.lax.linalg.eig``.
+
+    Args:
+        x: matrices ``(..., n, n)``, real or complex.
+        compute_left_eigenvectors: also return the left eigenvectors.
+        compute_right_eigenvectors: also return the right eigenvectors.
+        enable_eigvec_derivs: allow derivatives of the eigenvectors (valid only for distinct
+            eigenvalues; taken under LAPACK's normalization, as in JAX).
+
+    Returns:
+        ``[w, vl, vr]`` (complex), without the eigenvectors that were not asked for.
+
+    >>> import fungrad.lax as flax, fungrad.numpy as fnp
+    >>> w, vl, vr = flax.linalg.eig(fnp.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w.real.tolist()
+    [2.0, 3.0]
+    """
+    return _eig.eig(
+        x,
+        compute_left_eigenvectors=compute_left_eigenvectors,
+        compute_right_eigenvectors=compute_right_eigenvectors,
+        enable_eigvec_derivs=enable_eigvec_derivs,
+    )
 
 
 def eigh(x, *, lower: bool = True, symmetrize_input: bool = True):
@@ -49,7 +78,7 @@ def eigh(x, *, lower: bool = True, symmetrize_input: bool = True):
     [1.0, 2.0]
     """
     if symmetrize_input:
-        x = (x + _la._T(x)) / 2
+        x = (x + _la._H(x)) / 2
     elif not lower:
         x = _la._T(x)
     v, w = _la.eigh(x)

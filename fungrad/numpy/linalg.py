@@ -22,13 +22,20 @@ import numpy as _np
 import fungrad.numpy._reductions as _red  # sum/max/min without shadowing the builtins here
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import linalg as _la
+from fungrad._src.primitives import linalg_eig as _eig
 from fungrad.numpy._conversion import _promote, _to_inexact, asarray, broadcast_shapes, broadcast_to
 from fungrad.numpy._creation import eye
 from fungrad.numpy._elementwise import absolute, sqrt
 from fungrad.numpy._manipulation import expand_dims, moveaxis, squeeze, swapaxes
 
-__all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv"]
+__all__ = ["EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eig", "eigh"]
+__all__ += ["eigvals", "eigvalsh", "inv"]
 __all__ += ["norm", "qr", "slogdet", "solve", "svd", "svdvals"]
+
+
+class EigResult(NamedTuple):
+    eigenvalues: _jax.Array
+    eigenvectors: _jax.Array
 
 
 class EighResult(NamedTuple):
@@ -59,7 +66,7 @@ def _square(name: str, a):
 
 
 def _symmetrize(a):
-    return (a + swapaxes(a, -1, -2)) / 2
+    return (a + _la._H(a)) / 2
 
 
 def cholesky(a, *, upper: bool = False, symmetrize_input: bool = True):
@@ -125,6 +132,31 @@ def slogdet(a) -> SlogdetResult:
     """
     sign, logabsdet = _la.slogdet(_square("slogdet", a))
     return SlogdetResult(sign, logabsdet)
+
+
+def eig(a) -> EigResult:
+    """Eigenvalues and right eigenvectors (columns, unit 2-norm) of a general square matrix.
+
+    The results are always complex. As in JAX, it runs on CPU, and only the eigenvalues are
+    differentiable (eigenvector derivatives raise; see ``fungrad.lax.linalg.eig``).
+
+    >>> import fungrad.numpy as fnp
+    >>> w, v = fnp.linalg.eig(fnp.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w.real.tolist()
+    [2.0, 3.0]
+    """
+    w, v = _eig.eig(_square("eig", a), compute_left_eigenvectors=False)
+    return EigResult(w, v)
+
+
+def eigvals(a):
+    """Eigenvalues (complex) of a general square matrix; differentiable (``dw = diag(V^-1 dA V)``).
+
+    >>> import fungrad.numpy as fnp
+    >>> sorted(fnp.linalg.eigvals(fnp.array([[0.0, 1.0], [-2.0, -3.0]])).real.round(6).tolist())
+    [-2.0, -1.0]
+    """
+    return _eig.eig(_square("eigvals", a), compute_left_eigenvectors=False, compute_right_eigenvectors=False)[0]
 
 
 def eigh(a, UPLO: str | None = None, symmetrize_input: bool = True) -> EighResult:  # noqa: N803 - NumPy's name

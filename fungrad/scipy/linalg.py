@@ -10,6 +10,7 @@ from __future__ import annotations
 import fungrad.numpy as _fnp
 from fungrad._src.core import FungradTypeError as _FungradTypeError
 from fungrad._src.core import get_aval as _get_aval
+from fungrad._src.primitives import complex_parts as _cx
 from fungrad._src.primitives import elementwise as _ew
 from fungrad._src.primitives import linalg as _la
 from fungrad._src.primitives import lu as _lu
@@ -52,7 +53,13 @@ def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = F
     vector = _get_aval(b).ndim == 1
     b2 = _expand_dims(b, -1) if vector else b
     x = _la.triangular_solve(
-        a, b2, left_side=True, lower=lower, transpose_a=trans not in (0, "N"), unit_diagonal=unit_diagonal
+        a,
+        b2,
+        left_side=True,
+        lower=lower,
+        transpose_a=trans not in (0, "N"),
+        conjugate_a=trans in (2, "C"),
+        unit_diagonal=unit_diagonal,
     )
     return _squeeze(x, -1) if vector else x
 
@@ -189,8 +196,10 @@ def lu(a, permute_l: bool = False):
     a = _to_inexact(a)
     lu_, _, permutation = _lu.lu(a)
     l_mat, u_mat = _lu_parts(lu_)
-    p = _la._T(_lu.permutation_matrix(permutation, _get_aval(a).dtype))
-    return (_la._matmul(p, l_mat), u_mat) if permute_l else (p, l_mat, u_mat)
+    p = _la._T(_lu.permutation_matrix(permutation, _cx.real_dtype(_get_aval(a).dtype)))
+    if permute_l:
+        return _la._matmul(_la._cast_like(p, l_mat), l_mat), u_mat
+    return p, l_mat, u_mat
 
 
 def lu_factor(a, overwrite_a=False, check_finite=True):

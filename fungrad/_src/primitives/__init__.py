@@ -10,6 +10,7 @@ from fungrad._src.primitives import (  # noqa: F401
     indexing,
     layout,
     linalg,
+    linalg_eig,
     lu,
     random,
     reductions,

@@ -5,7 +5,9 @@ axes), so batching moves the vmap axis to the front and binds again. The factori
 linear, so they have jvp rules only; reverse mode comes from linearizing those jvps and transposing
 the linear operations they are written with (``dot_general``, ``mul``, and the two primitives that
 *are* linear in one operand: ``triangular_solve`` and ``solve`` in their right-hand side, which
-therefore have transposes). Real dtypes only.
+therefore have transposes). Real and complex dtypes: the rules follow JAX's (conjugate transposes
+``_H`` where the factorization is unitary/Hermitian; transposes of the linear solves are plain
+transposes, JAX's convention for complex cotangents).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from jax import numpy as jnp
 from fungrad._src import ad, batching
 from fungrad._src.ad import Zero, is_undefined
 from fungrad._src.core import FungradTypeError, Primitive, bind, def_lowering, get_aval
+from fungrad._src.primitives import complex_parts as cx
 from fungrad._src.primitives import dot
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import reductions as red
@@ -28,6 +31,21 @@ from fungrad._src.primitives import shape as sh
 def _T(x):
     n = get_aval(x).ndim
     return sh.transpose(x, (*range(n - 2), n - 1, n - 2))
+
+
+def _H(x):
+    """The conjugate transpose of the last two axes (the transpose for real dtypes)."""
+    return cx.conj(_T(x)) if cx.is_complex(x) else _T(x)
+
+
+def _real(x):
+    return cx.real(x) if cx.is_complex(x) else x
+
+
+def _cast_like(x, like):
+    """``x`` (real) in ``like``'s dtype (a complex dtype embeds the reals)."""
+    dtype = get_aval(like).dtype
+    return x if get_aval(x).dtype == dtype else ew.convert_element_type(x, dtype)
 
 
 def _matmul(a, b):
@@ -90,12 +108,12 @@ def _check_square(name, x):
 triangular_solve_p = Primitive("triangular_solve", linear=True)  # linear in b
 def_lowering(
     triangular_solve_p,
-    lambda a, b, **p: lax.linalg.triangular_solve(a, b, conjugate_a=False, **p),
+    lambda a, b, **p: lax.linalg.triangular_solve(a, b, **p),
 )
 
 
-def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False, unit_diagonal=False):
-    """Solve a triangular system, as ``jax.lax.linalg.triangular_solve`` (real matrices).
+def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False, conjugate_a=False, unit_diagonal=False):
+    """Solve a triangular system, as ``jax.lax.linalg.triangular_solve``.
 
     Args:
         a: triangular matrices ``(..., m, m)`` (only the triangle given by ``lower`` is read).
@@ -103,6 +121,7 @@ def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False, u
         left_side: solve ``op(a) x = b`` (else ``x op(a) = b``).
         lower: ``a`` is lower (else upper) triangular.
         transpose_a: ``op(a) = a.T`` (else ``a``).
+        conjugate_a: conjugate ``a`` too (``op(a) = a.conj().T`` with ``transpose_a``).
         unit_diagonal: assume ones on the diagonal.
 
     Returns:
@@ -114,6 +133,7 @@ def triangular_solve(a, b, *, left_side=False, lower=False, transpose_a=False, u
     [[-0.5, 3.0]]
     """
     params = dict(left_side=bool(left_side), lower=bool(lower), transpose_a=bool(transpose_a))
+    params["conjugate_a"] = bool(conjugate_a) and cx.is_complex(a)
     return bind(triangular_solve_p, a, b, unit_diagonal=bool(unit_diagonal), **params)
 
 
@@ -128,6 +148,7 @@ def _triangular_solve_jvp(primals, tangents, **params):
         mask = _tril_mask(a, k) if params["lower"] else _T(_tril_mask(a, k))
         op_da = ew.mul(a_dot, mask)
         op_da = _T(op_da) if params["transpose_a"] else op_da
+        op_da = cx.conj(op_da) if params["conjugate_a"] else op_da
         rhs = _matmul(op_da, x) if params["left_side"] else _matmul(x, op_da)
         term = ew.neg(triangular_solve(a, rhs, **params))
         out = term if out is None else ew.add(out, term)
@@ -139,7 +160,8 @@ def _triangular_solve_transpose(ct, a, b, *, transpose_a, **params):
         raise NotImplementedError("[vjp] triangular_solve is linear in b only")
     if type(ct) is Zero:
         return [None, None]
-    # (op(A)^-1)^T = (op(A)^T)^-1: solve the same system with transpose_a flipped.
+    # (op(A)^-1)^T = (op(A)^T)^-1: solve the same system with transpose_a flipped (a plain transpose,
+    # so conjugate_a stays).
     return [None, triangular_solve(a, ct, transpose_a=not transpose_a, **params)]
 
 
@@ -203,7 +225,12 @@ def _det_jvp(primals, tangents):
 def _slogdet_jvp(primals, tangents):
     (a,), (a_dot,) = primals, tangents
     sign, logabsdet = slogdet(a)
-    return [sign, logabsdet], [Zero(get_aval(sign)), _trace(solve(a, a_dot))]
+    ans_dot = _trace(solve(a, a_dot))
+    if not cx.is_complex(a):
+        return [sign, logabsdet], [Zero(get_aval(sign)), ans_dot]
+    # d log det = tr(A^-1 dA): its real part moves log|det|, its imaginary part rotates the sign.
+    sign_dot = ew.mul(cx.complex(ew.scalar_like(0, cx.real(ans_dot)), cx.imag(ans_dot)), sign)
+    return [sign, logabsdet], [sign_dot, cx.real(ans_dot)]
 
 
 ad.def_jvp(det_p, _det_jvp)
@@ -224,10 +251,10 @@ def cholesky(a):
 
 def _cholesky_jvp(primals, tangents):
     # Murray 2016, "Differentiation of the Cholesky decomposition", eq. 9:
-    # dL = L Phi(L^-1 dA L^-T), Phi = lower triangle with the diagonal halved.
+    # dL = L Phi(L^-1 dA L^-H), Phi = lower triangle with the diagonal halved.
     (a,), (a_dot,) = primals, tangents
     L = cholesky(a)
-    right = triangular_solve(L, a_dot, left_side=False, lower=True, transpose_a=True)
+    right = triangular_solve(L, a_dot, left_side=False, lower=True, transpose_a=True, conjugate_a=True)
     inner = triangular_solve(L, right, left_side=True, lower=True)
     phi = ew.mul(inner, ew.sub(_tril_mask(inner), ew.mul(_eye_like(inner), ew.scalar(0.5, inner))))
     return L, _matmul(L, phi)
@@ -248,19 +275,19 @@ def eigh(a):
 
 
 def _eigh_jvp(primals, tangents):
-    # Giles 2008, sec. 3.1: with P = V^T dA V, dw = diag(P) and dV = V (F o P),
-    # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it. Only the symmetric part of dA is seen, as
-    # the primitive reads the lower triangle of a symmetric matrix.
+    # Giles 2008, sec. 3.1: with P = V^H dA V, dw = Re diag(P) and dV = V (F o P),
+    # F_ij = 1 / (w_j - w_i) off the diagonal, 0 on it. Only the Hermitian part of dA is seen, as
+    # the primitive reads the lower triangle of a Hermitian matrix.
     (a,), (a_dot,) = primals, tangents
     v, w = eigh(a)
-    p = _matmul(_T(v), _matmul(a_dot, v))
-    eye = _eye_like(p)
+    p = _matmul(_H(v), _matmul(a_dot, v))
     shape = get_aval(p).shape
     nd = len(shape)
     w_col = sh.broadcast_in_dim(w, shape, (*range(nd - 2), nd - 1))  # [i, j] = w_j
     diffs = ew.sub(w_col, _T(w_col))
+    eye = _eye_like(diffs)
     f = ew.sub(ew.div(ew.scalar_like(1, diffs), ew.add(diffs, eye)), eye)
-    return [v, w], [_matmul(v, ew.mul(f, p)), _diag_part(p)]
+    return [v, w], [_matmul(v, ew.mul(_cast_like(f, p), p)), _real(_diag_part(p))]
 
 
 ad.def_jvp(eigh_p, _eigh_jvp)
@@ -285,38 +312,46 @@ def svd(a, full_matrices: bool = False):
 
 
 def _svd_jvp(primals, tangents, *, full_matrices):
-    # Townsend 2016, "Differentiating the singular value decomposition": with dP = U^T dA V,
-    # ds = diag(dP); dU = U (F o (dP S + S dP^T)) + (I - U U^T) dA V S^-1;
-    # dV = V (F o (S dP + dP^T S)) + (I - V V^T) dA^T U S^-1;  F_ij = 1 / (s_j^2 - s_i^2), F_ii = 0.
+    # Townsend 2016, "Differentiating the singular value decomposition", in JAX's complex form:
+    # with dP = U^H dA V, ds = Re diag(dP); dU = U (F o (dP S + (dP S)^H) + D) + (I - U U^H) dA V S^-1;
+    # dV = V (F o (S dP + (S dP)^H)) + (I - V V^H) dA^H U S^-1;  F_ij = 1 / (s_j^2 - s_i^2), F_ii = 0;
+    # D = (dP - dP^H)/2 S^-1 on the diagonal fixes the phase freedom of complex singular vectors.
     (a,), (a_dot,) = primals, tangents
     m, n = get_aval(a).shape[-2:]
     if full_matrices and m != n:
-        raise NotImplementedError("[jvp] svd with full_matrices=True is differentiable only for square matrices")
+        raise NotImplementedError(
+            f"[jvp] svd: derivatives with full_matrices=True need square matrices (as in JAX), got shape "
+            f"{get_aval(a).shape}; use full_matrices=False"
+        )
     s, u, vt = svd(a, full_matrices)
-    v = _T(vt)
-    dp = _matmul(_T(u), _matmul(a_dot, v))
-    ds = _diag_part(dp)
-    eye = _eye_like(dp)
+    v = _H(vt)
+    dp = _matmul(_H(u), _matmul(a_dot, v))
+    ds = _real(_diag_part(dp))
     shape = get_aval(dp).shape
     nd = len(shape)
     s_row = sh.broadcast_in_dim(s, shape, (*range(nd - 2), nd - 1))  # [i, j] = s_j
     s_diffs = ew.mul(ew.add(s_row, _T(s_row)), ew.sub(s_row, _T(s_row)))
-    f = ew.sub(ew.div(ew.scalar_like(1, s_diffs), ew.add(s_diffs, eye)), eye)
-    dp_s = ew.mul(dp, s_row)  # dP S
-    s_dp = ew.mul(_T(s_row), dp)  # S dP
-    du = _matmul(u, ew.mul(f, ew.add(dp_s, _T(dp_s))))
-    dv = _matmul(v, ew.mul(f, ew.add(s_dp, _T(s_dp))))
+    eye = _eye_like(s_diffs)
+    f = _cast_like(ew.sub(ew.div(ew.scalar_like(1, s_diffs), ew.add(s_diffs, eye)), eye), dp)
     is_zero = ew.eq(s, ew.scalar(0, s))
     s_inv = ew.select_n(
         is_zero, ew.div(ew.scalar_like(1, s), ew.select_n(is_zero, s, ew.scalar_like(1, s))), ew.scalar_like(0, s)
     )
+    dp_s = _col_scale(dp, _cast_like(s, dp))  # dP S
+    s_dp = _T(_col_scale(_T(dp), _cast_like(s, dp)))  # S dP
+    du_inner = ew.mul(f, ew.add(dp_s, _H(dp_s)))
+    if cx.is_complex(dp):
+        half_skew = ew.mul(ew.sub(dp, _H(dp)), ew.scalar(0.5, dp))
+        du_inner = ew.add(du_inner, _col_scale(ew.mul(half_skew, _eye_like(dp)), _cast_like(s_inv, dp)))
+    du = _matmul(u, du_inner)
+    dv = _matmul(v, ew.mul(f, ew.add(s_dp, _H(s_dp))))
     if m > n:
         dav = _matmul(a_dot, v)
-        du = ew.add(du, _col_scale(ew.sub(dav, _matmul(u, _matmul(_T(u), dav))), s_inv))
+        du = ew.add(du, _col_scale(ew.sub(dav, _matmul(u, _matmul(_H(u), dav))), _cast_like(s_inv, dav)))
     if n > m:
-        dau = _matmul(_T(a_dot), u)
-        dv = ew.add(dv, _col_scale(ew.sub(dau, _matmul(v, _matmul(vt, dau))), s_inv))
-    return [s, u, vt], [ds, du, _T(dv)]
+        dau = _matmul(_H(a_dot), u)
+        dv = ew.add(dv, _col_scale(ew.sub(dau, _matmul(v, _matmul(vt, dau))), _cast_like(s_inv, dau)))
+    return [s, u, vt], [ds, du, _H(dv)]
 
 
 ad.def_jvp(svd_p, _svd_jvp)
@@ -334,18 +369,24 @@ def qr(a, full_matrices: bool = False):
 
 
 def _qr_jvp(primals, tangents, *, full_matrices):
-    # From Q^T Q = I and R upper triangular (e.g. Walter & Lehmann 2018; Seeger et al. 2017):
-    # with C = Q^T dA R^-1, dQ = Q (W - C) + dA R^-1 and dR = (C - W) R, where W is the
-    # skew-symmetric matrix built from C's strictly lower triangle.
+    # From Q^H Q = I and R upper triangular (e.g. Walter & Lehmann 2018; Seeger et al. 2017):
+    # with C = Q^H dA R^-1, dQ = Q (W - C) + dA R^-1 and dR = (C - W) R, where W is the
+    # skew-Hermitian matrix built from C's strictly lower triangle, plus i Im(diag C) on its
+    # diagonal for complex inputs (R's diagonal stays real).
     (a,), (a_dot,) = primals, tangents
     m, n = get_aval(a).shape[-2:]
     if m < n or (full_matrices and m > n):
-        raise NotImplementedError("[jvp] qr is differentiable for m >= n with the reduced factorization only")
+        raise NotImplementedError(
+            f"[jvp] qr is differentiable for m >= n with the reduced factorization only (as in JAX), "
+            f"got shape {get_aval(a).shape} with full_matrices={full_matrices}"
+        )
     q, r = qr(a, full_matrices)
     da_rinv = triangular_solve(r, a_dot, left_side=False, lower=False)
-    c = _matmul(_T(q), da_rinv)
+    c = _matmul(_H(q), da_rinv)
     low = ew.mul(c, _tril_mask(c, -1))
-    w = ew.sub(low, _T(low))
+    w = ew.sub(low, _H(low))
+    if cx.is_complex(c):
+        w = ew.add(w, ew.mul(_eye_like(c), ew.sub(c, _cast_like(cx.real(c), c))))
     return [q, r], [ew.add(_matmul(q, ew.sub(w, c)), da_rinv), _matmul(ew.sub(c, w), r)]
 
 
