@@ -99,3 +99,13 @@ def inner(a, b):
     if na == 0 or nb == 0:
         return multiply(a, b)
     return dot_prims.dot_general(a, b, (((na - 1,), (nb - 1,)), ((), ())))
+
+
+from fungrad.numpy._shape_helpers import einsum  # noqa: E402, F401 - interim, replaced soon
+
+
+def einsum_path(subscripts, *operands, optimize="greedy"):
+    """Interim: the contraction order opt_einsum picks (replaced by the full version)."""
+    import opt_einsum
+
+    return opt_einsum.contract_path(subscripts, *operands, optimize=optimize)

@@ -15,10 +15,10 @@ from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import scans
 from fungrad._src.primitives import shape as sh
 from fungrad.numpy._conversion import _canonical_axes, _to_array, _to_inexact, asarray
-from fungrad.numpy._elementwise import where
+from fungrad.numpy._elementwise import equal, where
 from fungrad.numpy._function_docs import named
 from fungrad.numpy._indexing import take
-from fungrad.numpy._manipulation import moveaxis, ravel
+from fungrad.numpy._manipulation import expand_dims, moveaxis, ravel
 from fungrad.numpy._reductions import _keepdims
 
 
@@ -211,3 +211,83 @@ def median(a, axis=None, *, keepdims: bool = False, overwrite_input: bool = Fals
     2.0
     """
     return quantile(a, 0.5, axis, method="midpoint", keepdims=keepdims)
+
+
+def _partition_setup(name: str, a, kth: int, axis: int):
+    a = _to_array(a)
+    aval = get_aval(a)
+    if np.issubdtype(aval.dtype, np.complexfloating):
+        raise NotImplementedError(f"{name} for complex dtype is not implemented (as in jax.numpy)")
+    if aval.ndim == 0:
+        raise FungradTypeError(f"{name}: zero-dimensional arrays cannot be partitioned")
+    axis = _canonical_axes(axis, aval.ndim)[0]
+    n = aval.shape[axis]
+    if not -n <= kth < n:
+        raise FungradTypeError(f"{name}: kth={kth} is out of bounds for an axis of length {n}")
+    a = moveaxis(a, axis, -1)
+    # the kth + 1 smallest are the top of the negation; unsigned integers shift by one so 0 stays representable
+    if aval.dtype.kind == "u":
+        neg = ew.neg(ew.add(a, np.ones((), aval.dtype)))
+    else:
+        neg = ew.neg(a)
+    return a, neg, kth % n, axis
+
+
+def partition(a, kth: int, axis: int = -1):
+    """A copy of ``a`` with the ``kth`` smallest value along ``axis`` at position ``kth``, smaller ones
+    before it and larger ones after (each part in an unspecified order, as in JAX: the lower part
+    ascending, the upper part descending). The derivative follows the values, as for :func:`sort`.
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.partition(fnp.array([5.0, 1.0, 4.0, 2.0, 3.0]), 2)[2].tolist()
+    3.0
+    """
+    a, neg, kth, axis = _partition_setup("partition", a, kth, axis)
+    n = get_aval(a).shape[-1]
+    bottom = ew.neg(scans.top_k(neg, kth + 1)[0])
+    if get_aval(a).dtype.kind == "u":
+        bottom = ew.sub(bottom, np.ones((), get_aval(a).dtype))
+    bottom = asarray(bottom, get_aval(a).dtype)
+    top = scans.top_k(a, n - kth - 1)[0]
+    out = sh.concatenate([bottom, top], get_aval(a).ndim - 1)
+    return moveaxis(out, -1, axis)
+
+
+def argpartition(a, kth: int, axis: int = -1):
+    """Indices that :func:`partition` ``a``: the index of the ``kth`` smallest at position ``kth``, of
+    smaller values before it and of larger values after it.
+
+    >>> import fungrad.numpy as fnp
+    >>> int(fnp.argpartition(fnp.array([5.0, 1.0, 4.0, 2.0, 3.0]), 2)[2])
+    4
+    """
+    a, neg, kth, axis = _partition_setup("argpartition", a, kth, axis)
+    shape = get_aval(a).shape
+    n = shape[-1]
+    bottom_ind = scans.top_k(neg, kth + 1)[1]
+    # The upper part is found on a proxy (0 at the chosen lower indices, 1 elsewhere) so ties with the
+    # kth value cannot select an index twice; top_k keeps equal proxies in index order.
+    iota = np.arange(n, dtype=get_aval(bottom_ind).dtype)
+    chosen = any(equal(expand_dims(bottom_ind, -1), iota), axis=-2)
+    proxy = where(chosen, np.zeros((), np.float32), np.ones((), np.float32))
+    top_ind = scans.top_k(proxy, n - kth - 1)[1]
+    out = sh.concatenate([bottom_ind, top_ind], len(shape) - 1)
+    return moveaxis(out, -1, axis)
+
+
+def sort_complex(a):
+    """``a`` sorted along its last axis, as a complex array (real parts first, then imaginary parts).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.sort_complex(fnp.array([2 + 1j, 1 + 3j, 2 - 1j])).tolist()
+    [(1+3j), (2-1j), (2+1j)]
+    """
+    a = _to_array(a)
+    if get_aval(a).ndim == 0:
+        raise FungradTypeError("sort_complex: zero-dimensional arrays cannot be sorted along an axis")
+    (out,) = scans.sort([a], get_aval(a).ndim - 1)
+    dtype = get_aval(out).dtype
+    if not np.issubdtype(dtype, np.complexfloating):
+        complex_dtype = np.complex128 if dtype == np.float64 or dtype.itemsize >= 8 else np.complex64
+        out = asarray(out, jax.dtypes.canonicalize_dtype(complex_dtype))
+    return out
