@@ -13,6 +13,7 @@ import numpy as np
 
 from fungrad._src import core
 from fungrad._src.core import FungradTypeError, Tracer, get_aval
+from fungrad._src.primitives import complex_parts as cx
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives.special import shift_right_logical
 from fungrad.numpy._conversion import (
@@ -349,6 +350,8 @@ def isfinite(x):
     x = _to_array(x)
     if not core.is_differentiable_dtype(get_aval(x).dtype):
         return broadcast_to(_concrete(True), get_aval(x).shape)  # integers are always finite
+    if np.issubdtype(get_aval(x).dtype, np.complexfloating):  # both parts finite
+        return logical_and(isfinite(cx.real(x)), isfinite(cx.imag(x)))
     return ew.lt(absolute(x), ew.scalar_like(np.inf, x))
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from fungrad._src.core import get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives.bessel import bessel_i0e as _bessel_i0e
+from fungrad.numpy import _complex as _cplx
 from fungrad.numpy import _elementwise as el
 from fungrad.numpy._conversion import _promote_broadcast, _to_array, _to_inexact, asarray
 from fungrad.numpy._creation import ones_like, zeros_like
@@ -82,8 +83,12 @@ def logaddexp(x1, x2):
     0.693147
     """
     x1, x2 = _floats(x1, x2)
-    top = el.maximum(x1, x2)
-    top = ew.stop_gradient(el.where(el.isfinite(top), top, zeros_like(top)))
+    if _cplx.iscomplexobj(x1):  # shift by the argument with the larger real part (|exp(z)| = exp(re z))
+        top = el.where(el.greater_equal(_cplx.real(x1), _cplx.real(x2)), x1, x2)
+        top = ew.stop_gradient(el.where(el.isfinite(_cplx.real(top)), top, zeros_like(top)))
+    else:
+        top = el.maximum(x1, x2)
+        top = ew.stop_gradient(el.where(el.isfinite(top), top, zeros_like(top)))
     return el.add(el.log(el.add(el.exp(el.subtract(x1, top)), el.exp(el.subtract(x2, top)))), top)
 
 
@@ -301,7 +306,8 @@ def float_power(x1, x2):
     """
     import jax
 
-    dtype = jax.dtypes.canonicalize_dtype(np.float64)
+    widest = np.complex128 if _cplx.iscomplexobj(x1) or _cplx.iscomplexobj(x2) else np.float64
+    dtype = jax.dtypes.canonicalize_dtype(widest)
     x1, x2 = _promote_broadcast(asarray(x1, dtype), asarray(x2, dtype))
     return el.power(x1, x2)
 

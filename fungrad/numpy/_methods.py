@@ -6,7 +6,9 @@ to our ``__r*__`` methods for types they do not know.
 
 from __future__ import annotations
 
-from fungrad._src.core import Tracer
+from fungrad._src.core import FungradTypeError, Tracer
+from fungrad.numpy import _complex as _cplx
+from fungrad.numpy import _editing, _searching, _sets, _statistics
 from fungrad.numpy import _shape_helpers as _shapes
 from fungrad.numpy import _sorting_scans as _scans
 from fungrad.numpy._conversion import astype
@@ -34,6 +36,7 @@ from fungrad.numpy._elementwise import (
     subtract,
     true_divide,
 )
+from fungrad.numpy._float_math import divmod, left_shift, right_shift
 from fungrad.numpy._indexing import _IndexUpdateHelper, getitem
 from fungrad.numpy._indexing import take as _take
 from fungrad.numpy._manipulation import ravel, reshape, squeeze, swapaxes, transpose
@@ -57,6 +60,9 @@ _operators = {
     "__and__": bitwise_and,
     "__or__": bitwise_or,
     "__xor__": bitwise_xor,
+    "__lshift__": left_shift,
+    "__rshift__": right_shift,
+    "__divmod__": divmod,
     "__eq__": equal,
     "__ne__": not_equal,
     "__lt__": less,
@@ -64,7 +70,22 @@ _operators = {
     "__gt__": greater,
     "__ge__": greater_equal,
 }
-_reflected = ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor")
+_reflected = (
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "mod",
+    "pow",
+    "matmul",
+    "and",
+    "or",
+    "xor",
+    "lshift",
+    "rshift",
+)
+_reflected += ("divmod",)
 
 _methods = {
     "__neg__": negative,
@@ -100,7 +121,45 @@ _methods = {
     "diagonal": _shapes.diagonal,
     "trace": _shapes.trace,
     "repeat": _shapes.repeat,
+    "conj": _cplx.conjugate,
+    "conjugate": _cplx.conjugate,
+    "nonzero": _searching.nonzero,
+    "searchsorted": _searching.searchsorted,
+    "ptp": _statistics.ptp,
+    "__round__": lambda self, ndigits=None: round(self, ndigits or 0),
+    "__contains__": lambda self, value: bool(_scans.any(equal(self, value))),
+    # Arrays are immutable values: a copy is the array itself (as jax.Array.__copy__ returns a new
+    # reference to the same immutable buffer), and it stays a tracer of the same transformation.
+    "__copy__": lambda self: self,
+    "__deepcopy__": lambda self, memo: self,
+    "copy": lambda self: self,
+    # Methods whose functions live in modules imported later: looked up when called.
+    "argpartition": lambda self, kth, axis=-1: _scans.argpartition(self, kth, axis),
+    "choose": lambda self, choices, mode="raise": _editing.choose(self, choices, mode=mode),
+    "compress": lambda self, condition, axis=None, **kw: _sets.compress(condition, self, axis, **kw),
 }
+
+_properties = {
+    "real": _cplx.real,
+    "imag": _cplx.imag,
+    "itemsize": lambda self: self.dtype.itemsize,
+    "nbytes": lambda self: self.size * self.dtype.itemsize,
+    "flat": lambda self: _no_flat(),
+}
+
+for _name in ("device", "sharding", "addressable_shards", "global_shards", "committed"):
+    _properties[_name] = lambda self, _name=_name: _no_placement(self, _name)
+
+
+def _no_flat():
+    raise AttributeError("fungrad arrays, like JAX arrays, do not implement `.flat`: use `.flatten()` or `.ravel()`")
+
+
+def _no_placement(tracer, name):
+    raise FungradTypeError(
+        f"`.{name}` of a traced value {tracer.aval.str_short()} is not available inside a transformation: "
+        "placement belongs to concrete arrays; read it outside the transformed function"
+    )
 
 
 def _reshape(self, *shape, order="C"):
@@ -112,6 +171,8 @@ def install() -> None:
         setattr(Tracer, name, fn)
     for name in _reflected:
         setattr(Tracer, f"__r{name}__", _swap(_operators[f"__{name}__"]))
+    for name, fn in _properties.items():
+        setattr(Tracer, name, property(fn))
     Tracer.reshape = _reshape
     Tracer.T = property(lambda self: transpose(self))
     Tracer.mT = property(lambda self: swapaxes(self, -1, -2))

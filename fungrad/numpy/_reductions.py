@@ -10,6 +10,7 @@ import jax
 import numpy as np
 
 from fungrad._src.core import FungradTypeError, get_aval
+from fungrad._src.primitives import complex_parts as cx
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import reductions as red
 from fungrad.numpy._conversion import _canonical_axes, _to_array, _to_inexact, asarray
@@ -75,7 +76,9 @@ def var(x, axis=None, dtype=None, ddof: int = 0, keepdims: bool = False):
     axes = _canonical_axes(axis, aval.ndim)
     centered = subtract(x, mean(x, axis=axes, keepdims=True))
     count = int(np.prod([aval.shape[a] for a in axes], dtype=np.int64)) - ddof
-    total = sum(square(centered), axis=axes, keepdims=keepdims)
+    # |x - mean|^2: for complex input the variance is real, as in NumPy and JAX
+    squared = square(cx.real(centered)) + square(cx.imag(centered)) if cx.is_complex(centered) else square(centered)
+    total = sum(squared, axis=axes, keepdims=keepdims)
     return ew.div(total, ew.scalar_like(count, total))
 
 

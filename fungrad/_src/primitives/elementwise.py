@@ -316,7 +316,8 @@ def _pow_jvp_exponent(t, ans, x, y):
     # which diverges, is nan (as in JAX) and not 0. JAX gives 0 for d/dy 0^y at y = 0
     # (docs/reliability.md, "Special points").
     log_x = log(select_n(eq(x, scalar(0, x)), x, scalar_like(1, x)))
-    both_zero = eq(add(abs(x), abs(y)), scalar(0, x))
+    magnitude = add(abs(x), abs(y))  # real, also for complex x and y
+    both_zero = eq(magnitude, scalar(0, magnitude))
     return mul(t, select_n(both_zero, mul(ans, log_x), scalar_like(float("nan"), ans)))
 
 
