@@ -28,6 +28,7 @@ from fungrad.numpy import _float_math as _fm
 from fungrad.numpy import _manipulation as _man
 from fungrad.numpy import _searching as _srch
 from fungrad.numpy import _shape_helpers as _shp
+from fungrad.numpy import _special as _sp
 
 __all__ = [
     "bartlett",
@@ -145,8 +146,8 @@ def geomspace(start, stop, num: int = 50, endpoint: bool = True, dtype=None, axi
     res = _el.multiply(
         sign,
         logspace(
-            _fm.log10(_el.true_divide(start, sign)),
-            _fm.log10(_el.true_divide(stop, sign)),
+            _sp.log10(_el.true_divide(start, sign)),
+            _sp.log10(_el.true_divide(stop, sign)),
             num,
             endpoint=endpoint,
             base=10.0,
@@ -471,7 +472,8 @@ def ravel_multi_index(multi_index, dims, mode: str = "raise", order: str = "C", 
     dims = tuple(_static_int(d, "dims argument of ravel_multi_index()") for d in dims)
     arrays = [_conv._to_array(i) for i in multi_index]
     if dtype is None:
-        dtype = _conv.result_type(int, *arrays)
+        avals = [_get_aval(a) for a in arrays]
+        dtype = jax.dtypes.result_type(int, *(jax.ShapeDtypeStruct((), v.dtype, weak_type=v.weak_type) for v in avals))
     dtype = jax.dtypes.canonicalize_dtype(dtype)
     if not _np.issubdtype(dtype, _np.integer):
         raise ValueError(f"dtype={dtype} is not an integer type.")
