@@ -1,5 +1,6 @@
 """Statistics: weighted ``average``, ``cov``/``corrcoef``, ``ptp``, NaN-ignoring reductions,
-``nan_to_num``, and counting (``bincount``, ``histogram``, ``histogram_bin_edges``, ``digitize``).
+``nan_to_num``, NaN-ignoring order statistics (``nanquantile``, ``nanpercentile``, ``nanmedian``), and
+counting (``bincount``, ``histogram``, ``histogram2d``, ``histogramdd``, ``histogram_bin_edges``, ``digitize``).
 
 Compositions of reductions and ``where``; the NaN-ignoring ones replace NaNs by the reduction's
 identity (or exclude them from the count) before reducing, so their derivatives are zero at NaNs.
@@ -8,6 +9,8 @@ concrete input, as in JAX).
 """
 
 from __future__ import annotations
+
+import builtins
 
 import numpy as _np
 
@@ -19,6 +22,7 @@ from fungrad.numpy import _conversion as _conv
 from fungrad.numpy import _creation as _cre
 from fungrad.numpy import _elementwise as _el
 from fungrad.numpy import _float_math as _fm
+from fungrad.numpy import _indexing as _idx
 from fungrad.numpy import _manipulation as _man
 from fungrad.numpy import _products as _prod
 from fungrad.numpy import _reductions as _red
@@ -35,13 +39,18 @@ __all__ = [
     "cov",
     "digitize",
     "histogram",
+    "histogram2d",
     "histogram_bin_edges",
+    "histogramdd",
     "nan_to_num",
     "nanargmax",
     "nanargmin",
     "nanmax",
     "nanmean",
+    "nanmedian",
     "nanmin",
+    "nanpercentile",
+    "nanquantile",
     "nanstd",
     "nanvar",
     "ptp",
@@ -316,3 +325,160 @@ def digitize(x, bins, right: bool = False):
     up = _srch.searchsorted(bins, x, side=side)
     down = n - _srch.searchsorted(_man.flip(bins, 0), x, side="right" if right else "left")
     return _el.where(_el.greater_equal(bins[-1], bins[0]), up, down)
+
+
+def nanquantile(
+    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False
+):
+    """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D) of the non-NaN elements along ``axis``.
+
+    Each slice is sorted (NaNs last) and the position ``q (count - 1)`` is taken among its ``count``
+    non-NaN values, with ``method`` as in :func:`quantile`; an all-NaN slice gives NaN. The derivative
+    flows to the order statistics used, with the interpolation weights.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.nanquantile(fnp.array([1.0, fnp.nan, 3.0, 2.0]), 0.5))
+    2.0
+    """
+    if out is not None or overwrite_input:
+        raise ValueError("nanquantile does not support overwrite_input=True or out != None")
+    if method not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise ValueError(f"nanquantile: method {method!r} is not supported")
+    a = _to_inexact(a)
+    if _np.issubdtype(_get_aval(a).dtype, _np.complexfloating):
+        raise ValueError("quantile does not support complex input, as the operation is poorly defined.")
+    ndim = _get_aval(a).ndim
+    if axis is None:
+        a, kept_axes = _man.ravel(a), tuple(range(ndim))
+    else:
+        axis = _conv._canonical_axes(axis, ndim)
+        if len(axis) != 1:
+            raise _FungradTypeError("nanquantile: axis must be None or a single integer")
+        a, kept_axes = _man.moveaxis(a, axis[0], -1), axis
+    dtype = _get_aval(a).dtype
+    q = _conv.asarray(q, dtype)
+    q_shape = _get_aval(q).shape
+    if len(q_shape) > 1:
+        raise ValueError(f"q must be have rank <= 1, got shape {q_shape}")
+    # NaN entries get a zero derivative (an all-NaN slice reads one of them), as in JAX
+    a = _el.where(_fm.isnan(a), _cre.full_like(a, _np.nan), a)
+    s = _ss.sort(a, axis=-1)  # NaNs sort last, so the first `count` entries are the non-NaN values
+    rest = _get_aval(s).shape[:-1]
+    count = _conv.asarray(_red.sum(_el.logical_not(_fm.isnan(a)), axis=-1), dtype)
+    pos = _el.multiply(_man.reshape(q, q_shape + (1,) * len(rest)), _el.subtract(count, 1))
+    low, high = _el.floor(pos), _el.ceil(pos)
+    high_weight = _el.subtract(pos, low)
+    s = _conv.broadcast_to(s, q_shape + _get_aval(s).shape)
+
+    def order_statistic(i):
+        i = _el.maximum(0, _el.minimum(i, _el.subtract(count, 1)))
+        i = _conv.asarray(i, _srch._default_int())
+        return _man.squeeze(_idx.take_along_axis(s, _man.expand_dims(i, -1), axis=-1), -1)
+
+    lo_v, hi_v = order_statistic(low), order_statistic(high)
+    if method == "linear":
+        out = _el.add(_el.multiply(lo_v, _el.subtract(1, high_weight)), _el.multiply(hi_v, high_weight))
+    elif method == "lower":
+        out = lo_v
+    elif method == "higher":
+        out = hi_v
+    elif method == "nearest":
+        out = _el.where(_el.less_equal(high_weight, 0.5), lo_v, hi_v)
+    else:
+        out = _el.multiply(_el.add(lo_v, hi_v), 0.5)
+    if keepdims:
+        out = _man.expand_dims(out, tuple(len(q_shape) + ax for ax in kept_axes))
+    return out
+
+
+def nanpercentile(
+    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False
+):
+    """:func:`nanquantile` with ``q`` in percent.
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.nanpercentile(fnp.array([1.0, fnp.nan, 2.0, 3.0, 4.0, 5.0]), 25.0))
+    2.0
+    """
+    q = _el.divide(_to_inexact(q), 100)
+    return nanquantile(a, q, axis, out, overwrite_input, method, keepdims)
+
+
+def nanmedian(a, axis=None, out=None, overwrite_input: bool = False, keepdims: bool = False):
+    """The median of the non-NaN elements along ``axis`` (NaN for an all-NaN slice).
+
+    >>> import fungrad.numpy as fnp
+    >>> float(fnp.nanmedian(fnp.array([3.0, fnp.nan, 1.0, 2.0])))
+    2.0
+    """
+    return nanquantile(a, 0.5, axis, out, overwrite_input, "midpoint", keepdims)
+
+
+def histogramdd(sample, bins=10, range=None, weights=None, density=None):  # noqa: A002 - NumPy's name
+    """``(hist, edges)``: counts (or summed ``weights``) of the ``(N, D)`` ``sample`` points in each cell of
+    a ``D``-dimensional grid; ``bins`` is a count or edges, per dimension or for all, ``range`` one
+    ``(lo, hi)`` or None per dimension. The last bin of each dimension includes its right edge.
+
+    >>> import fungrad.numpy as fnp
+    >>> hist, edges = fnp.histogramdd(fnp.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]]), bins=2)
+    >>> hist.tolist()
+    [[1, 0], [1, 1]]
+    """
+    sample = _to_inexact(sample)
+    if weights is not None:
+        weights = _conv.asarray(weights)
+        if _get_aval(weights).shape != _get_aval(sample).shape[:1]:
+            raise ValueError("should have one weight for each sample.")
+        sample, weights = _conv._promote(sample, _to_inexact(weights))
+    n, d = _get_aval(sample).shape
+    if range is not None and (len(range) != d or builtins.any(r is not None and _np.shape(r)[0] != 2 for r in range)):
+        raise ValueError(
+            f"For sample.shape={(n, d)}, range must be a sequence of {d} pairs or Nones; got range={range}"
+        )
+    try:
+        bins_per_dim = list(bins)
+    except TypeError:
+        bins_per_dim = d * [bins]
+    else:
+        if len(bins_per_dim) != d:
+            raise ValueError("should be a bin for each dimension.")
+    flat, edges_by_dim, nbins = None, [], []
+    for i in builtins.range(d):
+        column = sample[:, i]
+        edges = histogram_bin_edges(column, bins_per_dim[i], None if range is None else range[i])
+        idx = _srch.searchsorted(edges, column, side="right")
+        idx = _el.where(_el.equal(column, edges[-1]), _el.subtract(idx, 1), idx)
+        m = _get_aval(edges).shape[0] + 1  # bins, plus one below and one above the edges
+        idx = _el.clip(idx, 0, m - 1)
+        flat = idx if flat is None else _el.add(_el.multiply(flat, m), idx)
+        edges_by_dim.append(edges)
+        nbins.append(m)
+    total = int(_np.prod(nbins))
+    hist = bincount(flat, weights, length=total)
+    hist = _man.reshape(hist, tuple(nbins))[(slice(1, -1),) * d]
+    if density:
+        hist = _conv.asarray(hist, _get_aval(sample).dtype)
+        hist = _el.divide(hist, _red.sum(hist))
+        for i, edges in enumerate(edges_by_dim):
+            width = _shp.diff(edges)
+            hist = _el.divide(hist, _man.reshape(width, tuple(-1 if j == i else 1 for j in builtins.range(d))))
+    return hist, edges_by_dim
+
+
+def histogram2d(x, y, bins=10, range=None, weights=None, density=None):  # noqa: A002 - NumPy's name
+    """``(hist, x_edges, y_edges)``: the 2-D histogram of the points ``(x[i], y[i])`` (see :func:`histogramdd`).
+
+    >>> import fungrad.numpy as fnp
+    >>> hist, xe, ye = fnp.histogram2d(fnp.array([0.0, 1.0, 1.0]), fnp.array([0.0, 1.0, 0.0]), bins=2)
+    >>> hist.tolist()
+    [[1, 0], [1, 1]]
+    """
+    try:
+        nb = len(bins)
+    except TypeError:
+        nb = 1
+    if nb not in (1, 2):
+        bins = [_conv.asarray(bins), _conv.asarray(bins)]
+    x, y = _conv._promote(_to_inexact(x), _to_inexact(y))
+    hist, edges = histogramdd(_man.stack([x, y], axis=1), bins, range, weights, density)
+    return hist, edges[0], edges[1]
