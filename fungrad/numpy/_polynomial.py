@@ -1,8 +1,9 @@
 """Polynomials as coefficient arrays, highest degree first (NumPy's ``poly*`` convention): evaluation
 (Horner), arithmetic, derivatives and integrals, the Vandermonde matrix and least-squares fitting.
 
-Coefficient lengths are static; everything is a composition of elementwise ops, ``convolve`` and
-the ``svd`` primitive (``polyfit``), so all are differentiable in the coefficients and the points.
+Coefficient lengths are static; everything is a composition of elementwise ops, ``convolve``, the
+``svd`` primitive (``polyfit``) and ``eigvals`` (``roots``, ``poly`` of a matrix), so all are
+differentiable in the coefficients and the points.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from fungrad.numpy import _products as _prod
 from fungrad.numpy import _reductions as _red
 from fungrad.numpy._convolution import convolve as _convolve
 
-__all__ = ["polyadd", "polyder", "polyfit", "polyint", "polymul", "polysub", "polyval", "vander"]
+__all__ = ["poly", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval", "roots"]
+__all__ += ["vander"]
 
 
 def _coeffs(p):
@@ -166,3 +168,111 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov: bool = 
     coef = _prod.matmul(_man.transpose(vt), _el.multiply(inv_s[:, None], _prod.matmul(_man.transpose(u), rhs2)))
     coef = _el.divide(coef, scale[:, None])
     return coef[:, 0] if vector else coef
+
+
+def poly(seq_of_zeros):
+    """The monic polynomial with the given roots (or, for a square matrix, its characteristic polynomial).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.poly(fnp.array([1.0, 2.0])).tolist()
+    [1.0, -3.0, 2.0]
+    """
+    z = _conv._to_inexact(seq_of_zeros)
+    if _get_aval(z).ndim == 0:
+        z = _man.reshape(z, (1,))
+    shape = _get_aval(z).shape
+    if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
+        from fungrad.numpy import linalg as _linalg  # the package imports this module first
+
+        z = _linalg.eigvals(z)
+    if _get_aval(z).ndim != 1:
+        raise ValueError("input must be 1d or non-empty square 2d array.")
+    dtype = _get_aval(z).dtype
+    if _get_aval(z).shape[0] == 0:
+        return _cre.ones((), dtype)
+    a = _cre.ones((1,), dtype)
+    for k in range(_get_aval(z).shape[0]):
+        a = _convolve(a, _man.stack([_cre.ones((), dtype), _el.negative(z[k])]))
+    return a
+
+
+def polydiv(u, v, *, trim_leading_zeros: bool = False):
+    """Quotient and remainder of ``u / v`` by long division (the remainder keeps ``u``'s length unless
+    ``trim_leading_zeros``, which needs concrete values, drops its leading near-zeros).
+
+    >>> import fungrad.numpy as fnp
+    >>> q, r = fnp.polydiv(fnp.array([1.0, 0.0, -1.0]), fnp.array([1.0, 1.0]))
+    >>> q.tolist(), r.tolist()
+    ([1.0, -1.0], [0.0, 0.0, 0.0])
+    """
+    u, v = _conv._promote(_coeffs(u), _coeffs(v))
+    m, n = _get_aval(u).shape[0] - 1, _get_aval(v).shape[0] - 1
+    dtype = _get_aval(u).dtype
+    scale = _el.divide(_cre.ones((), dtype), v[0])
+    quotient = []
+    for k in range(m - n + 1):
+        d = _el.multiply(scale, u[k])
+        quotient.append(d)
+        # subtract d * v from u[k : k + n + 1]
+        shifted = _man.concatenate(
+            [_cre.zeros((k,), dtype), _el.multiply(d, v), _cre.zeros((m - n - k,), dtype)], axis=0
+        )
+        u = _el.subtract(u, shifted)
+    q = _man.stack(quotient) if quotient else _cre.zeros((1,), dtype)
+    if trim_leading_zeros:
+        from fungrad._src.core import to_concrete_value
+
+        tol = _np.sqrt(_np.finfo(dtype).eps)
+        small = _np.abs(_np.asarray(to_concrete_value(u))) < tol
+        if small.all():
+            return q, _cre.zeros((0,), dtype)
+        u = u[int(_np.argmin(small)) :]
+    return q, u
+
+
+def roots(p, *, strip_zeros: bool = True):
+    """The (complex) roots of the polynomial ``p``: the eigenvalues of its companion matrix.
+
+    Leading zeros are stripped, which needs a concrete ``p``; with ``strip_zeros=False`` (usable under
+    ``jit``) each leading zero instead yields a NaN root, as in JAX.
+
+    >>> import fungrad.numpy as fnp
+    >>> sorted(round(float(r.real), 6) for r in fnp.roots(fnp.array([1.0, -3.0, 2.0])))
+    [1.0, 2.0]
+    """
+    from fungrad._src.core import to_concrete_value
+    from fungrad._src.primitives import scans as _scans
+    from fungrad.numpy import _shape_helpers as _shp
+    from fungrad.numpy import _sorting_scans as _ss
+
+    p = _conv._to_inexact(p)
+    if _get_aval(p).ndim == 0:
+        p = _man.reshape(p, (1,))
+    if _get_aval(p).ndim != 1:
+        raise ValueError("Input must be a rank-1 array.")
+    size = _get_aval(p).shape[0]
+    complex_dtype = _np.result_type(_get_aval(p).dtype, _np.complex64)
+    if size < 2:
+        return _cre.zeros((0,), complex_dtype)
+    is_zero = _el.equal(p, 0)
+    num_leading_zeros = _el.where(_ss.all(is_zero), size, _red.argmin(is_zero))
+    if strip_zeros:
+        k = int(_np.asarray(to_concrete_value(num_leading_zeros)))
+        return _companion_eigvals(p[k:], complex_dtype)
+    p = _el.where(_el.equal(num_leading_zeros, size), _cre.ones_like(p), p)  # all zero: avoid a NaN matrix
+    r = _companion_eigvals(_shp.roll(p, _el.negative(num_leading_zeros)), complex_dtype)
+    r = _scans.sort([_el.equal(r, 0), r], 0, num_keys=1)[1]  # zero roots last
+    keep = _el.less(_cre.arange(size - 1), _el.subtract(size - 1, num_leading_zeros))
+    return _el.where(keep, r, _conv.asarray(complex(_np.nan, _np.nan), complex_dtype))
+
+
+def _companion_eigvals(p, complex_dtype):
+    from fungrad.numpy import linalg as _linalg
+
+    n = _get_aval(p).shape[0]
+    if n < 2:
+        return _cre.zeros((0,), complex_dtype)
+    first_row = _el.negative(_el.divide(p[1:], p[0]))
+    below = _np.eye(n - 1, dtype=_get_aval(p).dtype)[:-1]  # ones on the subdiagonal
+    a = _man.concatenate([_man.reshape(first_row, (1, n - 1)), _conv.asarray(below)], axis=0)
+    return _linalg.eigvals(a)
