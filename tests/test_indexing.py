@@ -12,7 +12,6 @@ import pytest
 import fungrad
 import fungrad.lax as flax
 import fungrad.numpy as fnp
-from fungrad.numpy._indexing import at
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(4, 5, 3))
@@ -116,9 +115,36 @@ def test_dynamic_update_slice_gradients_with_clamped_starts():
             close(a, b)
 
 
-def test_scatter_mul_repeated_indices_updates_not_differentiable():
-    with pytest.raises(NotImplementedError, match="unique_indices=True"):
-        fungrad.grad(lambda v: at(fnp.ones(3))[np.array([0, 0])].multiply(v).sum())(np.ones(2))
+@pytest.mark.parametrize(
+    "updates", [[1.5, 2.0, -0.7, 3.0], [0.0, 2.0, -0.7, 3.0], [0.0, 2.0, 0.0, 3.0], [0.0, 0.0, 0.0, 3.0]]
+)
+def test_scatter_mul_repeated_indices_differentiates_updates_through_zeros(updates):
+    # JAX refuses d/du of .at[].multiply without unique_indices; the product rule over repeated indices
+    # needs the product of the *other* updates at a position, which stays exact when some are zero.
+    idx = np.array([0, 2, 0, 0])
+    x, u = np.array([1.0, 2.0, 3.0, 4.0]), np.array(updates)
+    f = lambda x, u: (fnp.asarray(x).at[idx].multiply(u) ** 2).sum()
+    ref = lambda x, u: ((x * jnp.stack([u[0] * u[2] * u[3], 1.0, u[1], 1.0])) ** 2).sum()
+    for a, b in zip(fungrad.grad(f, (0, 1))(x, u), jax.grad(ref, (0, 1))(x, u)):
+        close(a, b)
+    close(fungrad.hessian(f, 1)(x, u), jax.hessian(ref, 1)(x, u))
+    close(fungrad.jacfwd(fungrad.grad(f, 1), 1)(x, u), jax.hessian(ref, 1)(x, u))
+
+
+def test_concrete_jax_array_indexed_and_updated_by_fungrad_tracers():
+    table = jnp.array([10.0, 20.0, 30.0, 40.0])
+    # a closed-over jax.Array indexed by a traced integer, under vmap, jit and grad
+    assert fungrad.vmap(lambda i: table[i])(jnp.array([2, 0])).tolist() == [30.0, 10.0]
+    assert float(fungrad.jit(lambda i: table[i] + table[i, None][0])(3)) == 80.0
+    # .at[] updates of a concrete array (fnp.zeros gives one, as jnp.zeros does) with traced values
+    build = lambda x: fnp.zeros(3).at[1].set(x).at[jnp.array([0, 0])].add(x**2)
+    close(fungrad.vmap(build)(jnp.array([1.0, 2.0])), np.array([[2.0, 1.0, 0.0], [8.0, 2.0, 0.0]]))
+    close(fungrad.grad(lambda x: build(x).sum())(3.0), 1.0 + 4 * 3.0)
+    close(fungrad.grad(lambda w: table.at[jnp.array([1, 1])].multiply(w).sum())(2.0), 20.0 * 2 * 2.0)
+    # without a fungrad tracer, JAX's own indexing runs, unchanged
+    assert table[1] == 20.0 and table.at[1].set(5.0).tolist() == [10.0, 5.0, 30.0, 40.0]
+    assert float(jax.jit(lambda t, i: t[i])(table, 2)) == 30.0
+    assert float(jax.grad(lambda t: t.at[0].multiply(3.0).sum())(table)[0]) == 3.0
 
 
 def test_second_order_through_gather_and_scatter():

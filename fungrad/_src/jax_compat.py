@@ -42,3 +42,63 @@ def convert_element_type(x, new_dtype, weak_type: bool):
         # the transpose of a real-to-complex cast); lax's wrapper would warn about it.
         x = lax.real(x)
     return _convert_element_type(x, jnp.dtype(new_dtype), weak_type)
+
+
+# ---- concrete JAX arrays indexed or updated with fungrad tracers ----------------------------------
+# Binary operators already work (`jax_array * tracer`): jax.Array returns NotImplemented for operand
+# types it does not know, and Python then calls the tracer's reflected method. Indexing has no such
+# deferral: `table[i]` and `zeros.at[i].set(y)` run JAX's own code, which cannot read a fungrad tracer.
+# So the two entry points of JAX's concrete array class, ``__getitem__`` and ``.at``, are wrapped: when
+# the index (or an update value) holds a fungrad tracer they hand the call to fungrad's indexing, and
+# otherwise to JAX's, unchanged (the check is one isinstance per index entry). JAX's own tracers are a
+# different class and are untouched.
+
+from jax._src.array import ArrayImpl as _ArrayImpl  # noqa: E402
+
+_jax_getitem = _ArrayImpl.__getitem__
+_jax_at = _ArrayImpl.at
+
+
+def defer_indexing_to(is_foreign, getitem, index_update) -> None:
+    """Route ``jax_array[idx]`` and ``jax_array.at[idx].<method>(values)`` to fungrad when ``is_foreign``
+    holds for the index or an argument (a fungrad tracer); idempotent.
+
+    >>> import fungrad, fungrad.numpy as fnp, jax.numpy as jnp
+    >>> table = jnp.array([10.0, 20.0, 30.0])
+    >>> fungrad.vmap(lambda i: table[i])(jnp.array([2, 0])).tolist()
+    [30.0, 10.0]
+    """
+
+    def __getitem__(self, index):
+        return getitem(self, index) if is_foreign(index) else _jax_getitem(self, index)
+
+    class _Ref:
+        __slots__ = ("array", "index")
+
+        def __init__(self, array, index):
+            self.array, self.index = array, index
+
+        def __getattr__(self, method):
+            def update(*args, **kwargs):
+                foreign = is_foreign(self.index) or is_foreign(args) or is_foreign(tuple(kwargs.values()))
+                helper = index_update(self.array) if foreign else _jax_at.fget(self.array)
+                return getattr(helper[self.index], method)(*args, **kwargs)
+
+            update.__name__ = method
+            return update
+
+    class _At:
+        __slots__ = ("array",)
+
+        def __init__(self, array):
+            self.array = array
+
+        def __getitem__(self, index):
+            return _Ref(self.array, index)
+
+        def __repr__(self):
+            return f"_IndexUpdateHelper({self.array!r})"
+
+    _At.__doc__ = _jax_at.__doc__
+    _ArrayImpl.__getitem__ = __getitem__
+    _ArrayImpl.at = property(_At, doc=_jax_at.__doc__)

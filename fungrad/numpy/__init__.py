@@ -8,6 +8,7 @@
 import jax as _jax
 import numpy as _np
 
+from fungrad._src.core import Tracer as _Tracer
 from fungrad.numpy import _methods, linalg
 from fungrad.numpy._conversion import (
     array,
@@ -366,7 +367,33 @@ uint8, uint32 = _np.uint8, _np.uint32
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
 complex64, complex128 = _np.complex64, _np.complex128
 pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
-ndarray = _jax.Array  # the array type users see
+
+
+class _ArrayType(type):
+    def __instancecheck__(cls, value):
+        return isinstance(value, (_jax.Array, _Tracer))
+
+    def __subclasscheck__(cls, subclass):
+        return issubclass(subclass, (_jax.Array, _Tracer))
+
+
+class ndarray(metaclass=_ArrayType):  # noqa: N801 - NumPy's name
+    """The array type of fungrad.numpy, for ``isinstance`` checks and annotations: concrete
+    ``jax.Array`` values and fungrad's tracers (the values a transformed function sees) are both
+    instances. (``isinstance(tracer, jax.Array)`` is False: jax.Array accepts only JAX's own tracer
+    class, and a fungrad tracer that claimed to be a jax.Array would stop ``jax_array * tracer``
+    from reaching fungrad; see docs/reliability.md.)
+
+    >>> import fungrad, fungrad.numpy as fnp, jax.numpy as jnp
+    >>> isinstance(jnp.ones(2), fnp.ndarray)
+    True
+    >>> fungrad.grad(lambda x: float(isinstance(x, fnp.ndarray)) * x)(1.0).tolist()
+    1.0
+    """
+
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("fungrad.numpy.ndarray is for isinstance checks; create arrays with fnp.array/zeros/...")
+
 
 _methods.install()
 del getitem

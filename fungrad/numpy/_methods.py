@@ -6,6 +6,9 @@ to our ``__r*__`` methods for types they do not know.
 
 from __future__ import annotations
 
+import builtins
+
+from fungrad._src import jax_compat
 from fungrad._src.core import FungradTypeError, Tracer
 from fungrad.numpy import _complex as _cplx
 from fungrad.numpy import _editing, _searching, _sets, _statistics
@@ -179,6 +182,14 @@ def install() -> None:
     Tracer.__hash__ = None  # __eq__ is elementwise, as for arrays
     Tracer.at = property(_IndexUpdateHelper)
     Tracer.__setitem__ = _setitem
+    jax_compat.defer_indexing_to(_holds_tracer, getitem, _IndexUpdateHelper)
+
+
+def _holds_tracer(entry) -> bool:
+    """Whether an index (or a tuple of update arguments) contains a fungrad tracer."""
+    if isinstance(entry, Tracer):
+        return True
+    return type(entry) in (tuple, list) and builtins.any(_holds_tracer(e) for e in entry)
 
 
 def _setitem(self, index, value):

@@ -135,6 +135,12 @@ rec(
     shapes=((4, 3), (3, 3)),
     grad_argnums=(0,),
 )
+rec(  # JAX refuses d/dv here; the reference spells the products out: row 0 gets v0 * v2, row 2 gets v1
+    "numpy.at-multiply-repeated-updates",
+    lambda x, v: at(x)[I([0, 2, 0])].multiply(v),
+    lambda x, v: x * jnp.stack([v[0] * v[2], jnp.ones(3), v[1], jnp.ones(3)]),
+    shapes=((4, 3), (3, 3)),
+)
 rec(
     "numpy.at-add-broadcast-scalar",
     lambda x, v: at(x)[1:3].add(v),

@@ -353,16 +353,36 @@ def _scatter_mul_jvp(primals, tangents, **params):
     if type(tx) is not Zero:  # linear in x: scale by the same products
         out = bind(scatter_mul_p, tx, idx, upd, **params)
     if type(tu) is not Zero:
+        # d(x * prod_j u_j)/du_k = x * prod_{j != k} u_j over the updates j sent to the same position
+        # (just x when indices are unique). JAX refuses repeated indices here; the product rule over
+        # them is computable, see _product_of_the_others.
+        tu = ad.instantiate(tu)
         if not params["unique_indices"]:
-            # d/du_k of x * prod_j u_j needs prod_{j != k} u_j, which has no division-free form here.
-            raise NotImplementedError(
-                "[jvp] scatter_mul is only differentiable with respect to its updates when "
-                "unique_indices=True (as in JAX); pass unique_indices=True if the indices do not repeat"
-            )
-        # With unique indices each position receives at most one update u: d(x u) = x du.
+            tu = ew.mul(tu, _product_of_the_others(x, idx, upd, **params))
         spread = bind(scatter_add_p, ew.full_like_aval(0, get_aval(x)), idx, tu, **params)
         out = ad.add_tangents(out, ew.mul(x, spread))
     return ans, out
+
+
+def _product_of_the_others(x, idx, upd, **params):
+    """For each update, the product of the other updates sent to its position, with no division by
+    zero: from the product of the nonzero updates at each position and how many updates there are 0
+    (one zero: only that update sees a nonzero product; two or more: every product is 0)."""
+    x_aval, upd_aval = get_aval(x), get_aval(upd)
+    is_zero = ew.eq(upd, ew.full_like_aval(0, upd_aval))
+    ones = ew.full_like_aval(1, upd_aval)
+    nonzero = ew.select_n(is_zero, upd, ones)
+    slots = core.ShapedArray(x_aval.shape, upd_aval.dtype)
+    zeros_at = bind(
+        scatter_add_p, ew.full_like_aval(0, slots), idx, ew.convert_element_type(is_zero, upd_aval.dtype), **params
+    )
+    product_at = bind(scatter_mul_p, ew.full_like_aval(1, slots), idx, nonzero, **params)
+    zeros_seen = _gather_like(zeros_at, idx, upd_aval, **params)
+    product = _gather_like(product_at, idx, upd_aval, **params)
+    others_zero = ew.sub(zeros_seen, ew.convert_element_type(is_zero, upd_aval.dtype))  # zeros among the others
+    no_other_zero = ew.eq(others_zero, ew.full_like_aval(0, upd_aval))
+    without_me = ew.select_n(is_zero, ew.div(product, nonzero), product)  # divides by a nonzero only
+    return ew.select_n(no_other_zero, ew.full_like_aval(0, upd_aval), without_me)
 
 
 def _scatter_mul_transpose(ct, x, idx, upd, **params):
