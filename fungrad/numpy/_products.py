@@ -1,14 +1,21 @@
-"""Products of arrays: ``dot``, ``matmul``, ``inner``, ``outer``, ``vdot`` (all one ``dot_general``).
+"""Products of arrays: ``dot``, ``matmul``, ``inner``, ``outer``, ``vdot`` (all one ``dot_general``), and
+``einsum``/``einsum_path`` (a chain of ``dot_general`` steps in the order opt_einsum picks).
 
 Shapes are checked here so a mismatch names the NumPy function and both shapes.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import jax
+import numpy as np
+import opt_einsum
+
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import dot as dot_prims
 from fungrad.numpy import _complex as _cplx
-from fungrad.numpy._conversion import _promote, broadcast_shapes, broadcast_to
+from fungrad.numpy._conversion import _promote, asarray, broadcast_shapes, broadcast_to
 from fungrad.numpy._elementwise import multiply
 from fungrad.numpy._manipulation import expand_dims, ravel, squeeze
 
@@ -101,11 +108,107 @@ def inner(a, b):
     return dot_prims.dot_general(a, b, (((na - 1,), (nb - 1,)), ((), ())))
 
 
-from fungrad.numpy._shape_helpers import einsum  # noqa: E402, F401 - interim, replaced soon
+# ---- einsum ----------------------------------------------------------------------------------------------
 
 
-def einsum_path(subscripts, *operands, optimize="greedy"):
-    """Interim: the contraction order opt_einsum picks (replaced by the full version)."""
-    import opt_einsum
+class _Unoptimized(opt_einsum.paths.PathOptimizer):
+    """``optimize=False``: contract the operands left to right, as jax.numpy does."""
 
-    return opt_einsum.contract_path(subscripts, *operands, optimize=optimize)
+    def __call__(self, inputs, *args, **kwargs):
+        return [(0, 1)] * (len(inputs) - 1)
+
+
+class _ShapeOnly(NamedTuple):
+    """What opt_einsum needs to know about an operand (it must not see fungrad tracers)."""
+
+    shape: tuple
+    dtype: np.dtype
+
+
+def _path_type(optimize):
+    if optimize is True:
+        return "optimal"
+    if optimize is False or optimize is None:
+        return _Unoptimized()
+    return optimize
+
+
+def _split_operands(subscripts, operands):
+    """The arrays of either calling form, and the same arguments with the arrays replaced by shapes."""
+    args = (subscripts, *operands)
+    if isinstance(subscripts, str):
+        arrays = list(args[1:])
+        shaped = [subscripts]
+        shaped += [_ShapeOnly(tuple(get_aval(asarray(x)).shape), get_aval(asarray(x)).dtype) for x in arrays]
+        return [asarray(x) for x in arrays], shaped
+    # sublist form: array, axes, array, axes, ..., [output axes]
+    arrays, shaped = [], []
+    for k, arg in enumerate(args):
+        if k % 2 == 0 and not (k == len(args) - 1 and isinstance(arg, (list, tuple))):
+            x = asarray(arg)
+            arrays.append(x)
+            shaped.append(_ShapeOnly(tuple(get_aval(x).shape), get_aval(x).dtype))
+        else:
+            shaped.append(list(arg))
+    return arrays, shaped
+
+
+def einsum(
+    subscripts,
+    /,
+    *operands,
+    out=None,
+    optimize="auto",
+    precision=None,
+    preferred_element_type=None,
+    _dot_general=None,
+    out_sharding=None,
+):
+    """Einstein summation over the operands, in either calling form: ``einsum("ij,jk->ik", a, b)`` or
+    with integer sublists ``einsum(a, [0, 1], b, [1, 2], [0, 2])``.
+
+    ``optimize`` picks the pairwise contraction order through ``opt_einsum`` (``"auto"``, ``True`` =
+    ``"optimal"``, ``"greedy"``, ..., a path from :func:`einsum_path`; ``False`` contracts left to
+    right). Each pairwise step is one ``dot_general`` (after diagonals and sums of labels used only
+    there), so derivatives, complex operands and batching come from those primitives.
+    ``preferred_element_type`` sets the accumulation and result dtype.
+
+    >>> import fungrad.numpy as fnp
+    >>> a, b = fnp.ones((2, 3)), fnp.ones((3, 4))
+    >>> fnp.einsum("ij,jk->ik", a, b).shape
+    (2, 4)
+    >>> fnp.einsum(a, [0, 1], b, [1, 2], [0, 2]).tolist()[0]
+    [3.0, 3.0, 3.0, 3.0]
+    """
+    from fungrad.numpy._shape_helpers import einsum as _pairwise_einsum  # one contraction step
+
+    if out is not None:
+        raise NotImplementedError("einsum: the 'out' argument is not supported")
+    arrays, shaped = _split_operands(subscripts, operands)
+    _, contractions = opt_einsum.contract_path(*shaped, einsum_call=True, use_blas=True, optimize=_path_type(optimize))
+    if preferred_element_type is None:
+        arrays = list(_promote(*arrays))
+        result_dtype = None
+    else:
+        result_dtype = jax.dtypes.canonicalize_dtype(preferred_element_type)
+    for contraction in contractions:
+        inds, step = contraction[0], contraction[2]
+        step_ops = [arrays.pop(i) for i in inds]  # opt_einsum lists them in the order `step` names them
+        if result_dtype is not None:
+            step_ops = [x if get_aval(x).dtype == result_dtype else x.astype(result_dtype) for x in step_ops]
+        arrays.append(_pairwise_einsum(step, *step_ops, optimize=False, preferred_element_type=result_dtype))
+    (result,) = arrays
+    return result
+
+
+def einsum_path(subscripts, /, *operands, optimize="auto"):
+    """The contraction order :func:`einsum` would use, and opt_einsum's printable report; pass the
+    path back as ``einsum(..., optimize=path)``. Only the operands' shapes are read.
+
+    >>> import fungrad.numpy as fnp
+    >>> path, info = fnp.einsum_path("ij,jk,kl", fnp.ones((2, 3)), fnp.ones((3, 50)), fnp.ones((50, 2)))
+    >>> path
+    [(1, 2), (0, 1)]
+    """
+    _, shaped = _split_operands(subscripts, operands)
+    return opt_einsum.contract_path(*shaped, optimize=_path_type(optimize))
