@@ -491,6 +491,9 @@ from fungrad.numpy._sets import __all__ as _sets_all  # noqa: E402
 
 __all__ += [*_editing_all, *_grids_all, *_sets_all]
 
+if "choose" in _editing_all and "compress" in _sets_all:
+    _methods.install_late(choose, compress)  # noqa: F405 - from the star imports above
+
 # issue-14 round two: partial sorts and the full einsum (sublists, optimize=, einsum_path) replace the earlier imports
 from fungrad.numpy._products import einsum, einsum_path  # noqa: E402, F811
 from fungrad.numpy._sorting_scans import argpartition, partition, sort_complex  # noqa: E402

@@ -11,7 +11,7 @@ import builtins
 from fungrad._src import jax_compat
 from fungrad._src.core import FungradTypeError, Tracer
 from fungrad.numpy import _complex as _cplx
-from fungrad.numpy import _editing, _searching, _sets, _statistics
+from fungrad.numpy import _searching, _statistics
 from fungrad.numpy import _shape_helpers as _shapes
 from fungrad.numpy import _sorting_scans as _scans
 from fungrad.numpy._conversion import astype
@@ -136,10 +136,7 @@ _methods = {
     "__copy__": lambda self: self,
     "__deepcopy__": lambda self, memo: self,
     "copy": lambda self: self,
-    # Methods whose functions live in modules imported later: looked up when called.
     "argpartition": lambda self, kth, axis=-1: _scans.argpartition(self, kth, axis),
-    "choose": lambda self, choices, mode="raise": _editing.choose(self, choices, mode=mode),
-    "compress": lambda self, condition, axis=None, **kw: _sets.compress(condition, self, axis, **kw),
 }
 
 _properties = {
@@ -183,6 +180,12 @@ def install() -> None:
     Tracer.at = property(_IndexUpdateHelper)
     Tracer.__setitem__ = _setitem
     jax_compat.defer_indexing_to(_holds_tracer, getitem, _IndexUpdateHelper)
+
+
+def install_late(choose, compress) -> None:
+    """Methods whose functions live in modules that import this one's dependents (installed last)."""
+    Tracer.choose = lambda self, choices, mode="raise": choose(self, choices, mode=mode)
+    Tracer.compress = lambda self, condition, axis=None, **kw: compress(condition, self, axis, **kw)
 
 
 def _holds_tracer(entry) -> bool:
