@@ -17,20 +17,23 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import jax as _jax
-import numpy as _np
 
-import fungrad.numpy._reductions as _red  # sum/max/min without shadowing the builtins here
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import linalg as _la
 from fungrad._src.primitives import linalg_eig as _eig
-from fungrad.numpy._conversion import _promote, _to_inexact, asarray, broadcast_shapes, broadcast_to
+from fungrad.numpy._conversion import _promote, _to_inexact, broadcast_shapes, broadcast_to
 from fungrad.numpy._creation import eye
-from fungrad.numpy._elementwise import absolute, sqrt
-from fungrad.numpy._manipulation import expand_dims, moveaxis, squeeze, swapaxes
+from fungrad.numpy._elementwise import absolute
+from fungrad.numpy._elementwise import sign as _sign
+from fungrad.numpy._indexing import take_along_axis as _take_along_axis
+from fungrad.numpy._manipulation import expand_dims, squeeze, swapaxes
+from fungrad.numpy._manipulation import flip as _flip
+from fungrad.numpy._sorting_scans import argsort as _argsort
+from fungrad.numpy._sorting_scans import sort as _sort
 
 __all__ = ["EigResult", "EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "det", "eig", "eigh"]
 __all__ += ["eigvals", "eigvalsh", "inv"]
-__all__ += ["norm", "qr", "slogdet", "solve", "svd", "svdvals"]
+__all__ += ["qr", "slogdet", "solve", "svd", "svdvals"]
 
 
 class EigResult(NamedTuple):
@@ -188,7 +191,8 @@ def eigvalsh(a, UPLO: str | None = None):  # noqa: N803
 def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False):
     """Singular value decomposition ``a = U @ diag(S) @ Vh`` (``S`` descending).
 
-    Derivatives need ``full_matrices=False`` unless ``a`` is square, as in JAX.
+    Derivatives need ``full_matrices=False`` unless ``a`` is square, as in JAX. With ``hermitian``,
+    the factorization comes from ``eigh`` (singular values are the eigenvalues' magnitudes).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.linalg.svd(fnp.array([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False).tolist()
@@ -197,8 +201,23 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool 
     a = _to_inexact(a)
     if get_aval(a).ndim < 2:
         raise FungradTypeError(f"svd: expected a matrix (at least 2 axes), got shape {get_aval(a).shape}")
+    if hermitian:
+        return _hermitian_svd(a, compute_uv)
     s, u, vt = _la.svd(a, full_matrices=full_matrices and compute_uv)
     return SVDResult(u, s, vt) if compute_uv else s
+
+
+def _hermitian_svd(a, compute_uv):
+    # a = V diag(w) V^H = (V) diag(|w|) (sign(w) V^H): sort |w| descending and permute to match.
+    w, v = eigh(a)
+    s = absolute(w)
+    if not compute_uv:
+        return _flip(_sort(s, axis=-1), -1)
+    order = _flip(_argsort(s, axis=-1, stable=True), -1)
+    s = _take_along_axis(s, order, axis=-1)
+    sign = _take_along_axis(_sign(w), order, axis=-1)
+    u = _take_along_axis(v, order[..., None, :], axis=-1)
+    return SVDResult(u, s, _la._H(u * sign[..., None, :].astype(get_aval(u).dtype)))
 
 
 def svdvals(a):
@@ -226,60 +245,10 @@ def qr(a, mode: str = "reduced"):
     return r if mode == "r" else QRResult(q, r)
 
 
-def norm(x, ord=None, axis=None, keepdims: bool = False):  # noqa: A002 - NumPy's name
-    """Vector or matrix norm, as ``jax.numpy.linalg.norm``.
+# The products, powers, tensor solves, pinv/lstsq and the norms live in two sibling modules.
+from fungrad.numpy._linalg_extra import *  # noqa: E402, F403
+from fungrad.numpy._linalg_extra import __all__ as _extra_all  # noqa: E402
+from fungrad.numpy._linalg_norms import *  # noqa: E402, F403
+from fungrad.numpy._linalg_norms import __all__ as _norms_all  # noqa: E402
 
-    With ``axis=None`` and ``ord=None`` it is the 2-norm of the flattened array. An int ``axis``
-    gives vector norms (``ord``: None/2, 1, inf, -inf, 0 or any p); a pair gives matrix norms
-    (``ord``: None/'fro', 'nuc', 1, -1, 2, -2, inf, -inf).
-
-    >>> import fungrad.numpy as fnp
-    >>> float(fnp.linalg.norm(fnp.array([3.0, 4.0])))
-    5.0
-    """
-    x = _to_inexact(x)
-    ndim = get_aval(x).ndim
-    if axis is None:
-        if ord is None:
-            return sqrt(_red.sum(x * x, keepdims=keepdims))
-        if ndim not in (1, 2):
-            raise FungradTypeError(f"norm: an ord needs a 1-d or 2-d array when axis is None, got {ndim}-d")
-        axis = tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    axes = tuple(a % ndim for a in axes)
-    if len(axes) == 1:
-        a = axes[0]
-        if ord is None or ord == 2:
-            return sqrt(_red.sum(x * x, axis=a, keepdims=keepdims))
-        if ord == _np.inf:
-            return _red.max(absolute(x), axis=a, keepdims=keepdims)
-        if ord == -_np.inf:
-            return _red.min(absolute(x), axis=a, keepdims=keepdims)
-        if ord == 0:
-            return _red.sum(asarray(x != 0, get_aval(x).dtype), axis=a, keepdims=keepdims)
-        if ord == 1:
-            return _red.sum(absolute(x), axis=a, keepdims=keepdims)
-        return _red.sum(absolute(x) ** ord, axis=a, keepdims=keepdims) ** (1.0 / ord)
-    if len(axes) != 2:
-        raise FungradTypeError(f"norm: axis must be an int or a pair of ints, got {axis}")
-    row, col = axes
-    if ord is None or ord == "fro":
-        out = sqrt(_red.sum(x * x, axis=axes, keepdims=keepdims))
-    elif ord in (1, -1):
-        reduce = _red.max if ord == 1 else _red.min
-        out = reduce(_red.sum(absolute(x), axis=row, keepdims=True), axis=col, keepdims=True)
-    elif ord in (_np.inf, -_np.inf):
-        reduce = _red.max if ord == _np.inf else _red.min
-        out = reduce(_red.sum(absolute(x), axis=col, keepdims=True), axis=row, keepdims=True)
-    elif ord in (2, -2, "nuc"):
-        moved = moveaxis(x, (row, col), (-2, -1))
-        s = svd(moved, compute_uv=False)
-        out = _red.sum(s, -1) if ord == "nuc" else (_red.max(s, -1) if ord == 2 else _red.min(s, -1))
-        if keepdims:
-            out = expand_dims(out, tuple(sorted(axes)))
-        return out
-    else:
-        raise FungradTypeError(f"norm: invalid ord {ord!r} for a matrix norm")
-    if ord not in (None, "fro") and not keepdims:
-        out = squeeze(out, tuple(sorted(axes)))
-    return out
+__all__ += _extra_all + _norms_all
