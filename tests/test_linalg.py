@@ -131,3 +131,49 @@ NORMS = [
 def test_norm(kw):
     x = RNG.normal(size=(3, 4))
     check_all(lambda x: fnp.linalg.norm(x, **kw), lambda x: jnp.linalg.norm(x, **kw), (x,), order=1, vmap=False)
+
+
+def test_svd_full_matrices_nonsquare_derivative_raises_like_jax():
+    a = RNG.normal(size=(4, 3))
+    with pytest.raises(NotImplementedError):
+        jax.jvp(lambda a: jnp.linalg.svd(a)[0], (a,), (a,))
+    with pytest.raises(NotImplementedError, match="full_matrices=True need square matrices"):
+        fungrad.jvp(lambda a: fnp.linalg.svd(a)[0], (a,), (a,))
+    # singular values alone stay differentiable, as in JAX
+    got = fungrad.grad(lambda a: fnp.sum(fnp.linalg.svd(a, compute_uv=False)))(a)
+    want = jax.grad(lambda a: jnp.sum(jnp.linalg.svd(a, compute_uv=False)))(a)
+    np.testing.assert_allclose(got, want, atol=1e-10)
+
+
+def test_eig_vector_derivatives_raise_like_jax_and_eigvals_grad_matches():
+    a = RNG.normal(size=(3, 3)) + np.diag([0.0, 3.0, 6.0])
+    with pytest.raises(NotImplementedError, match="enable_eigvec_derivs=True"):
+        fungrad.grad(lambda a: fnp.sum(fnp.real(fnp.linalg.eig(a).eigenvectors)))(a)
+    with pytest.raises(NotImplementedError):
+        jax.grad(lambda a: jnp.sum(jnp.real(jnp.linalg.eig(a).eigenvectors)))(a)
+    f = lambda np_: lambda a: np_.sum(np_.imag(np_.linalg.eigvals(a)) ** 2 + np_.real(np_.linalg.eigvals(a)))  # noqa: E731
+    np.testing.assert_allclose(fungrad.grad(f(fnp))(a), jax.grad(f(jnp))(a), atol=1e-9)
+    z = a + 1j * RNG.normal(size=(3, 3))
+    np.testing.assert_allclose(fungrad.grad(f(fnp))(z), jax.grad(f(jnp))(z), atol=1e-9)
+    np.testing.assert_allclose(
+        fungrad.jit(fungrad.vmap(fnp.linalg.eigvals))(np.stack([a, 2 * a])),
+        jnp.linalg.eigvals(np.stack([a, 2 * a])),
+        atol=1e-10,
+    )
+
+
+def test_complex_grads_of_real_losses_match_jax():
+    z = RNG.normal(size=(3, 3)) + 1j * RNG.normal(size=(3, 3))
+    h = z @ z.conj().T + 3 * np.eye(3)
+    cases = [
+        (lambda np_: lambda a: np_.abs(np_.linalg.det(a)), z + 3 * np.eye(3)),
+        (lambda np_: lambda a: np_.linalg.slogdet(a)[1], z + 3 * np.eye(3)),
+        (lambda np_: lambda a: np_.sum(np_.abs(np_.linalg.inv(a)) ** 2), z + 3 * np.eye(3)),
+        (lambda np_: lambda a: np_.sum(np_.abs(np_.linalg.cholesky(a))), h),
+        (lambda np_: lambda a: np_.sum(np_.linalg.eigvalsh(a) ** 3), h),
+        (lambda np_: lambda a: np_.sum(np_.linalg.svd(a, compute_uv=False) ** 2), z),
+        (lambda np_: lambda a: np_.linalg.norm(a, ord=2), z),
+        (lambda np_: lambda a: np_.sum(np_.abs(np_.linalg.qr(a)[1])), z),
+    ]
+    for make, x in cases:
+        np.testing.assert_allclose(fungrad.grad(make(fnp))(x), jax.grad(make(jnp))(x), atol=1e-8, rtol=1e-8)

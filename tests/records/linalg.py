@@ -87,3 +87,17 @@ rec(
     lambda a, b: jsl.solve_triangular(a, b, trans=1, lower=True),
     lambda rng: (lower(rng), rng.normal(size=(3,))),
 )
+rec(
+    "linalg.svd-full-square",
+    lambda a: (lambda u, s, vt: (s, u * u[..., :1, :], vt * vt[..., :, :1]))(*fnp.linalg.svd(a)),
+    lambda a: (lambda u, s, vt: (s, u * u[..., :1, :], vt * vt[..., :, :1]))(*jnp.linalg.svd(a)),
+    lambda rng: (rng.normal(size=(3, 3)),),
+    order=1,
+)
+rec(
+    "linalg.svd-full-nonsquare-values",
+    lambda a: fnp.linalg.svd(a)[1],
+    lambda a: jnp.linalg.svd(a)[1],
+    lambda rng: (rng.normal(size=(4, 3)),),
+    grad=False,  # derivatives of the full factorization of a non-square matrix raise, as in JAX
+)
