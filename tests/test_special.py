@@ -75,3 +75,10 @@ def test_special_values():
 def test_scipy_logsumexp_is_reexported():
     x = RNG.normal(size=(4,))
     np.testing.assert_allclose(fsp.logsumexp(x), jsp.logsumexp(x))
+
+
+def test_betainc_shape_parameter_derivatives_raise_clearly():
+    with pytest.raises(NotImplementedError, match="differentiable only in x"):
+        fungrad.grad(lambda a: fsp.betainc(a, 3.0, 0.4))(2.0)
+    # x-derivative: the beta density
+    assert abs(float(fungrad.grad(lambda x: fsp.betainc(2.0, 3.0, x))(0.4)) - 12 * 0.4 * 0.6**2) < 1e-12

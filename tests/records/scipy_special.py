@@ -45,6 +45,15 @@ rec(
     grad_argnums=(1,),
 )
 rec("betaln", fsp.betaln, jsp.betaln, shapes=((3,), (3,)), domain="positive", atol=1e-8, rtol=1e-8)
+rec(  # differentiable in x only, as in JAX
+    "betainc",
+    fsp.betainc,
+    jsp.betainc,
+    make_args=lambda rng: (rng.uniform(0.5, 3.0, 3), rng.uniform(0.5, 3.0, 3), rng.uniform(0.1, 0.9, 3)),
+    grad_argnums=(2,),
+    atol=1e-8,
+    rtol=1e-8,
+)
 rec(
     "multigammaln",
     lambda a: fsp.multigammaln(a, 3),

@@ -68,6 +68,25 @@ rec(
     order=1,
 )
 rec("beta", lambda rng: (prob(rng), pos(rng, lo=1.0, hi=3.0), pos(rng, lo=1.0, hi=3.0)), ["logpdf", "pdf"])
+# The CDF family differentiates in x, loc and scale only (JAX has no shape-parameter derivatives).
+rec(
+    "beta",
+    lambda rng: (prob(rng), pos(rng, lo=1.0, hi=3.0), pos(rng, lo=1.0, hi=3.0)),
+    ["cdf", "logcdf", "sf", "logsf"],
+    grad_argnums=(0,),
+)
+rec(
+    "beta-loc-scale",
+    lambda rng: (
+        prob(rng),
+        pos(rng, lo=1.0, hi=3.0),
+        pos(rng, lo=1.0, hi=3.0),
+        rng.uniform(-0.05, 0.05, 3),
+        pos(rng, lo=1.1, hi=1.5),
+    ),
+    ["cdf", "logcdf", "sf", "logsf"],
+    grad_argnums=(0, 3, 4),
+)
 rec("poisson", lambda rng: (np.array([0.0, 1.0, 3.0]), pos(rng)), ["logpmf", "pmf"], grad_argnums=(1,))
 rec("poisson-cdf", lambda rng: (np.array([0.0, 1.0, 3.0]), pos(rng)), ["cdf"], grad_argnums=(1,), order=1)
 rec("bernoulli", lambda rng: (np.array([0.0, 1.0, 1.0]), prob(rng)), ["logpmf", "pmf", "cdf"], grad_argnums=(1,))
