@@ -198,7 +198,8 @@ def poly(seq_of_zeros):
 
 def polydiv(u, v, *, trim_leading_zeros: bool = False):
     """Quotient and remainder of ``u / v`` by long division (the remainder keeps ``u``'s length unless
-    ``trim_leading_zeros``, which needs concrete values, drops its leading near-zeros).
+    ``trim_leading_zeros``, which needs concrete values, drops its leading near-zeros; unlike JAX, whose
+    trimming returns a zero derivative for the remainder, fungrad keeps the derivative).
 
     >>> import fungrad.numpy as fnp
     >>> q, r = fnp.polydiv(fnp.array([1.0, 0.0, -1.0]), fnp.array([1.0, 1.0]))

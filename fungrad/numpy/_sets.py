@@ -11,6 +11,8 @@ Every function is a composition of sorts, cumulative sums, gathers and scatters,
 differentiable exactly as in JAX: a unique value's derivative flows to the first occurrence of that
 value (the stable sort keeps it first), padding built from ``fill_value`` has a zero derivative, and
 padding without ``fill_value`` repeats the smallest value (and its derivative), as JAX's does.
+One deliberate difference: without ``size``, JAX turns a ``grad``/``jvp`` input into a constant and
+returns a zero derivative; fungrad keeps the derivative (the same one the ``size=`` form gives).
 """
 
 from __future__ import annotations
