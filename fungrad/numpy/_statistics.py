@@ -330,7 +330,8 @@ def digitize(x, bins, right: bool = False):
 def nanquantile(
     a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False
 ):
-    """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D) of the non-NaN elements along ``axis``.
+    """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D) of the non-NaN elements along ``axis``
+    (an int, a tuple of ints, or None for all).
 
     Each slice is sorted (NaNs last) and the position ``q (count - 1)`` is taken among its ``count``
     non-NaN values, with ``method`` as in :func:`quantile`; an all-NaN slice gives NaN. The derivative
@@ -351,10 +352,11 @@ def nanquantile(
     if axis is None:
         a, kept_axes = _man.ravel(a), tuple(range(ndim))
     else:
-        axis = _conv._canonical_axes(axis, ndim)
-        if len(axis) != 1:
-            raise _FungradTypeError("nanquantile: axis must be None or a single integer")
-        a, kept_axes = _man.moveaxis(a, axis[0], -1), axis
+        kept_axes = _conv._canonical_axes(axis, ndim)
+        # the reduced axes move last and merge into one (a tuple reduces over all of them)
+        k = len(kept_axes)
+        a = _man.moveaxis(a, kept_axes, tuple(range(ndim - k, ndim)))
+        a = _man.reshape(a, _get_aval(a).shape[: ndim - k] + (-1,))
     dtype = _get_aval(a).dtype
     q = _conv.asarray(q, dtype)
     q_shape = _get_aval(q).shape

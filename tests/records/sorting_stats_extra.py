@@ -67,6 +67,12 @@ rec(
 )
 rec("nanquantile-no-nans-all", lambda m, x: m.nanquantile(x, 0.4), [(3, 4)])
 rec(
+    "nanquantile-tuple-axis-keepdims",
+    lambda m, x: m.nanquantile(x, np.array([0.2, 0.7]), axis=(0, 2), keepdims=True, method="nearest"),
+    make_args=lambda rng: (np.where(rng.random((2, 3, 4)) < 0.2, np.nan, rng.normal(size=(2, 3, 4))),),
+    fd=False,
+)
+rec(
     "nanquantile-traced-q",
     lambda m, x, q: m.nanquantile(x, q, axis=-1),
     [(2, 5), ()],
