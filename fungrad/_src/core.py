@@ -817,7 +817,11 @@ class Tracer:
                 + (f" at {where}" if where is not None else "")
                 + f". {_FOREIGN_HINT}"
             )
-        value = np.asarray(self._value_out("conversion to a NumPy array"))
+        why = (
+            "conversion to a NumPy array (by a NumPy function, or by indexing a NumPy array with this value: "
+            "write `fnp.asarray(table)[i]` for `table[i]`)"
+        )
+        value = np.asarray(self._value_out(why))
         return value if dtype is None else value.astype(dtype)
 
     def item(self, *args):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 
 from fungrad._src import jax_compat
-from fungrad._src.core import FungradTypeError, Tracer
+from fungrad._src.core import Tracer
 from fungrad.numpy import _complex as _cplx
 from fungrad.numpy import _searching, _statistics
 from fungrad.numpy import _shape_helpers as _shapes
@@ -156,7 +156,9 @@ def _no_flat():
 
 
 def _no_placement(tracer, name):
-    raise FungradTypeError(
+    # AttributeError (not TypeError): code that probes `getattr(x, "sharding", None)`, as JAX's own
+    # abstractification does, must see a missing attribute and carry on to its own clear error.
+    raise AttributeError(
         f"`.{name}` of a traced value {tracer.aval.str_short()} is not available inside a transformation: "
         "placement belongs to concrete arrays; read it outside the transformed function"
     )
