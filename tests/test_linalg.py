@@ -177,3 +177,65 @@ def test_complex_grads_of_real_losses_match_jax():
     ]
     for make, x in cases:
         np.testing.assert_allclose(fungrad.grad(make(fnp))(x), jax.grad(make(jnp))(x), atol=1e-8, rtol=1e-8)
+
+
+def test_sqrtm_values_match_jax_and_derivative_solves_sylvester():
+    a = np.diag([1.0, 4.0, 9.0]) + 0.3 * RNG.normal(size=(3, 3))
+    z = a + 0.3j * RNG.normal(size=(3, 3))
+    for x in (a, z, spd(4)):
+        np.testing.assert_allclose(fsl.sqrtm(x), jsl.sqrtm(x), atol=1e-10)
+    # X dX + dX X = dA, checked directly and by second-order finite differences
+    da = RNG.normal(size=(3, 3))
+    x, dx = fungrad.jvp(fsl.sqrtm, (a,), (da,))
+    np.testing.assert_allclose(x @ dx + dx @ x, da, atol=1e-10)
+    fungrad.testing.check_grads(
+        lambda a: fnp.real(fsl.sqrtm(a)), (a,), order=2, modes=("fwd", "rev"), atol=1e-5, rtol=1e-5
+    )
+    batched = fungrad.vmap(fsl.sqrtm)(np.stack([a, 2 * a]))
+    np.testing.assert_allclose(batched[1], jsl.sqrtm(2 * a), atol=1e-10)
+
+
+def test_solve_sylvester_matches_jax_values_and_singular_case():
+    a, b, c = well_conditioned(3), well_conditioned(2), RNG.normal(size=(3, 2))
+    np.testing.assert_allclose(fsl.solve_sylvester(a, b, c), jsl.solve_sylvester(a, b, c), atol=1e-10)
+    np.testing.assert_allclose(
+        fungrad.jit(fsl.solve_sylvester)(a, b, c), jsl.solve_sylvester(a, b, c, method="eigen"), atol=1e-8
+    )
+    singular = fsl.solve_sylvester(np.eye(2), -np.eye(2), np.ones((2, 2)))
+    assert (
+        np.isnan(np.asarray(singular)).all()
+        and np.isnan(jsl.solve_sylvester(np.eye(2), -np.eye(2), np.ones((2, 2)))).all()
+    )
+    with pytest.raises(ValueError, match="Unrecognized method"):
+        fsl.solve_sylvester(a, b, c, method="qr")
+
+
+def test_polar_matches_qdwh_and_its_shape_rules():
+    a = RNG.normal(size=(4, 3))
+    for got, want in zip(fsl.polar(a), jsl.polar(a)):
+        np.testing.assert_allclose(got, want, atol=1e-8)
+    for got, want in zip(fsl.polar(a.T, side="left"), jsl.polar(a.T, side="left")):
+        np.testing.assert_allclose(got, want, atol=1e-8)
+    with pytest.raises(NotImplementedError, match="qdwh"):
+        fsl.polar(a.T)
+
+
+def test_schur_and_hessenberg_are_not_differentiable_as_in_jax():
+    a = RNG.normal(size=(3, 3))
+    with pytest.raises(NotImplementedError, match="schur is not differentiable"):
+        fungrad.grad(lambda a: fnp.sum(fsl.schur(a)[0]))(a)
+    with pytest.raises(NotImplementedError, match="hessenberg is not differentiable"):
+        fungrad.grad(lambda a: fnp.sum(fsl.hessenberg(a)))(a)
+    t, z = fsl.schur(a, output="complex")
+    np.testing.assert_allclose(z @ t @ z.conj().T, a, atol=1e-10)
+
+
+def test_special_matrix_dtypes_match_jax():
+    for name, call in [
+        ("pascal", lambda m: m.pascal(3)),
+        ("hilbert", lambda m: m.hilbert(3)),
+        ("dft", lambda m: m.dft(3)),
+        ("hadamard", lambda m: m.hadamard(2)),
+        ("block_diag", lambda m: m.block_diag(np.ones(2, np.float32), np.ones((1, 1), np.float32))),
+    ]:
+        assert call(fsl).dtype == call(jsl).dtype, name

@@ -304,3 +304,12 @@ def expm(A, *, upper_triangular: bool = False, max_squarings: int = _MAX_SQUARIN
         more = fnp.expand_dims(fnp.expand_dims(fnp.greater(squarings, i), -1), -1)
         r = fnp.where(more, _la._matmul(r, r), r)
     return r
+
+
+# Special matrices, Schur-type factorizations and matrix functions live in two sibling modules.
+from fungrad.scipy._linalg_functions import *  # noqa: E402, F403
+from fungrad.scipy._linalg_functions import __all__ as _functions_all  # noqa: E402
+from fungrad.scipy._linalg_matrices import *  # noqa: E402, F403
+from fungrad.scipy._linalg_matrices import __all__ as _matrices_all  # noqa: E402
+
+__all__ += _functions_all + _matrices_all

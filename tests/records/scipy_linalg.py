@@ -3,6 +3,8 @@ solve_triangular are in linalg.py)."""
 
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import numpy as np
 
@@ -88,3 +90,124 @@ rec(
     lambda rng: (*spd(rng), rng.normal(size=(3, 2))),
 )
 rec("cho_factor", lambda a: fsl.cho_factor(sym(a), lower=True)[0], lambda a: jsl.cho_factor(sym(a), lower=True)[0], spd)
+
+
+# ---- matrix functions and Schur-type factorizations --------------------------------------------------------
+
+
+def _sqrtm_by_eig(a):
+    """A JAX-differentiable oracle for sqrtm (JAX's own is not differentiable): V sqrt(w) V^-1."""
+    w, v = jax.lax.linalg.eig(a, compute_left_eigenvectors=False, enable_eigvec_derivs=True)
+    return jnp.linalg.solve(v.T, (v * jnp.sqrt(w)).T).T
+
+
+def positive_spectrum(rng, n=3):
+    return (np.diag([1.0, 4.0, 9.0][:n]) + 0.3 * rng.normal(size=(n, n)),)
+
+
+rec("sqrtm", fsl.sqrtm, _sqrtm_by_eig, positive_spectrum, order=1)
+rec(
+    "sqrtm-spd",
+    lambda a: fsl.sqrtm(sym(a)),
+    lambda a: (lambda w, v: (v * jnp.sqrt(w)) @ v.T)(*jnp.linalg.eigh(sym(a))).astype(jnp.complex128),
+    spd,
+)
+rec(
+    "sqrtm-complex",
+    fsl.sqrtm,
+    _sqrtm_by_eig,
+    lambda rng: (positive_spectrum(rng)[0] + 0.3j * rng.normal(size=(3, 3)),),
+    order=1,
+)
+
+
+def _sylvester_by_kron(a, b, c):
+    m, n = c.shape
+    kron = jnp.kron(a, jnp.eye(n)) + jnp.kron(jnp.eye(m), b.T)
+    return jnp.linalg.solve(kron, c.reshape(-1)).reshape(m, n)
+
+
+rec(
+    "solve_sylvester",
+    fsl.solve_sylvester,
+    _sylvester_by_kron,
+    lambda rng: (*general(rng), general(rng, 2)[0], rng.normal(size=(3, 2))),
+)
+for side, shape in (("right", (4, 3)), ("left", (3, 4))):
+    rec(
+        f"polar-{side}",
+        lambda a, s=side: fsl.polar(a, side=s),
+        lambda a, s=side: jsl.polar(a, side=s, method="svd"),
+        lambda rng, shape=shape: (rng.normal(size=shape),),
+        order=1,
+    )
+rec(
+    "polar-svd-complex",
+    lambda a: fsl.polar(a, method="svd"),
+    lambda a: jsl.polar(a, method="svd"),
+    lambda rng: (rng.normal(size=(3, 3)) + 1j * rng.normal(size=(3, 3)),),
+    order=1,
+)
+rec("schur", fsl.schur, jsl.schur, lambda rng: (rng.normal(size=(3, 3)),), grad=False)
+rec(
+    "schur-complex",
+    lambda a: fsl.schur(a, output="complex"),
+    lambda a: jsl.schur(a, output="complex"),
+    lambda rng: (rng.normal(size=(3, 3)),),
+    grad=False,
+)
+rec(
+    "hessenberg",
+    lambda a: fsl.hessenberg(a, calc_q=True),
+    lambda a: jsl.hessenberg(a, calc_q=True),
+    lambda rng: (rng.normal(size=(4, 4)),),
+    grad=False,
+)
+
+# ---- special matrices ----------------------------------------------------------------------------------------
+
+
+def vectors(*shapes):
+    return lambda rng: tuple(rng.normal(size=s) for s in shapes)
+
+
+rec("block_diag", fsl.block_diag, jsl.block_diag, vectors((2, 2), (3,), (), (1, 3)), vmap=False)
+rec("toeplitz", fsl.toeplitz, jsl.toeplitz, vectors((3,), (4,)))
+rec("toeplitz-batched", fsl.toeplitz, jsl.toeplitz, vectors((2, 3), (4,)))
+rec("toeplitz-symmetric", fsl.toeplitz, jsl.toeplitz, vectors((3,)))
+rec("hankel", fsl.hankel, jsl.hankel, vectors((3,), (4,)))
+rec("hankel-default", fsl.hankel, jsl.hankel, vectors((2, 3)))
+rec("circulant", fsl.circulant, jsl.circulant, vectors((2, 4)))
+rec("companion", fsl.companion, jsl.companion, lambda rng: (rng.normal(size=(4,)) + np.array([3.0, 0, 0, 0]),))
+rec("leslie", fsl.leslie, jsl.leslie, vectors((4,), (3,)))
+rec("fiedler", fsl.fiedler, jsl.fiedler, vectors((2, 4)))
+for n in (1, 2, 5):
+    rec(
+        f"fiedler_companion-{n}",
+        fsl.fiedler_companion,
+        jsl.fiedler_companion,
+        lambda rng, n=n: (rng.normal(size=(n,)) + np.eye(1, n)[0] * 3,),
+    )
+for mode in ("full", "same", "valid"):
+    rec(
+        f"convolution_matrix-{mode}",
+        lambda a, m=mode: fsl.convolution_matrix(a, 4, m),
+        lambda a, m=mode: jsl.convolution_matrix(a, 4, m),
+        vectors((3,)),
+    )
+for name, call in [
+    ("hilbert", lambda m: m.hilbert(4)),
+    ("invhilbert", lambda m: m.invhilbert(4)),
+    ("pascal", lambda m: m.pascal(5)),
+    ("pascal-lower", lambda m: m.pascal(4, kind="lower")),
+    ("invpascal", lambda m: m.invpascal(4)),
+    ("invpascal-upper", lambda m: m.invpascal(4, kind="upper")),
+    ("helmert", lambda m: m.helmert(4)),
+    ("helmert-full", lambda m: m.helmert(4, full=True)),
+    ("dft", lambda m: m.dft(5)),
+    ("dft-sqrtn", lambda m: m.dft(4, scale="sqrtn")),
+    ("hadamard", lambda m: m.hadamard(4)),
+]:
+    # JAX's pascal goes through float32 lgamma (entries off by ~1e-6); fungrad's are exact
+    tol = 1e-4 if name.startswith("pascal") else 1e-8
+    rec(name, lambda c=call: c(fsl), lambda c=call: c(jsl), lambda rng: (), grad=False, vmap=False, atol=tol, rtol=tol)

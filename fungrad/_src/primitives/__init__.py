@@ -11,6 +11,7 @@ from fungrad._src.primitives import (  # noqa: F401
     layout,
     linalg,
     linalg_eig,
+    linalg_schur,
     lu,
     random,
     reductions,
