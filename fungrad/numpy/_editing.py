@@ -463,7 +463,7 @@ def _exp2_int(e, dtype):
     return _el.power(two, _conv.astype(half, dtype)), _el.power(two, _conv.astype(_el.subtract(e, half), dtype))
 
 
-def frexp(x):
+def frexp(x, /):
     """Mantissa in ``[0.5, 1)`` (in magnitude) and integer exponent with ``x = m * 2 ** e`` (``jnp.frexp``).
 
     The mantissa is ``x * 2 ** -e`` (exact: a power-of-two scaling), so its derivative is ``2 ** -e``,
@@ -505,7 +505,7 @@ def _inexact_pair(x, y):
     return _conv.broadcast_to(x, shape), _conv.broadcast_to(y, shape)
 
 
-def nextafter(x, y):
+def nextafter(x, y, /):
     """The next floating-point value after ``x`` towards ``y``, elementwise (``jnp.nextafter``).
 
     >>> import fungrad.numpy as fnp
@@ -516,7 +516,7 @@ def nextafter(x, y):
     return _bits.nextafter(x, y)
 
 
-def spacing(x):
+def spacing(x, /):
     """The distance from ``x`` to the next floating-point value away from zero (``jnp.spacing``).
 
     >>> import fungrad.numpy as fnp
@@ -534,7 +534,7 @@ def spacing(x):
     return _el.where(_el.equal(result, 0), _fm.copysign(tiny, x), result)
 
 
-def bitwise_count(x):
+def bitwise_count(x, /):
     """The number of set bits in ``|x|``, elementwise, as uint8 (``jnp.bitwise_count``).
 
     >>> import fungrad.numpy as fnp
@@ -612,7 +612,7 @@ def unpackbits(a, axis=None, count=None, bitorder: str = "big"):
 # ---- vector products -------------------------------------------------------------------------------------
 
 
-def matvec(x1, x2):
+def matvec(x1, x2, /):
     """Batched matrix-vector product ``x1 @ x2`` over leading dimensions (signature ``(n,m),(m)->(n)``).
 
     >>> import fungrad.numpy as fnp
@@ -622,7 +622,7 @@ def matvec(x1, x2):
     return vectorize(_prod.matmul, signature="(n,m),(m)->(n)")(x1, x2)
 
 
-def vecmat(x1, x2):
+def vecmat(x1, x2, /):
     """Batched vector-matrix product ``conj(x1) @ x2`` (signature ``(n),(n,m)->(m)``).
 
     >>> import fungrad.numpy as fnp

@@ -584,24 +584,27 @@ def kaiser(M: int, beta):
     return _el.true_divide(_fm.i0(_el.multiply(beta, ramp)), _fm.i0(beta))
 
 
-def empty(shape, dtype=None):
+def empty(shape, dtype=None, *, device=None, out_sharding=None):
     """An array of ``shape`` (zeros, as ``jnp.empty``: JAX has no uninitialised memory).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.empty((2,)).tolist()
     [0.0, 0.0]
     """
-    return _cre.zeros(shape, _cre._default_float() if dtype is None else dtype)
+    out = _cre.zeros(shape, _cre._default_float() if dtype is None else dtype)
+    placement = device if out_sharding is None else out_sharding
+    return out if placement is None else jax.device_put(out, placement)
 
 
-def empty_like(prototype, dtype=None, shape=None):
+def empty_like(prototype, dtype=None, shape=None, *, device=None):
     """An array shaped and typed like ``prototype`` (zeros, as ``jnp.empty_like``).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.empty_like(fnp.ones((2, 1), dtype=int)).tolist()
     [[0], [0]]
     """
-    return _cre.zeros_like(prototype, dtype=dtype, shape=shape)
+    out = _cre.zeros_like(prototype, dtype=dtype, shape=shape)
+    return out if device is None else jax.device_put(out, device)
 
 
 def identity(n: int, dtype=None):

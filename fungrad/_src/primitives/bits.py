@@ -22,8 +22,9 @@ batching.def_broadcasting(nextafter_p)
 def nextafter(x, y):
     """The next floating-point value after ``x`` towards ``y`` (same dtype and shape; derivative 0).
 
-    >>> import fungrad.lax as flax, numpy as np
-    >>> bool(flax.nextafter(np.float32(1.0), np.float32(2.0)) > 1.0)
+    >>> import numpy as np
+    >>> from fungrad._src.primitives import bits
+    >>> bool(bits.nextafter(np.float32(1.0), np.float32(2.0)) > 1.0)
     True
     """
     return bind(nextafter_p, x, y)
@@ -38,8 +39,9 @@ batching.def_vectorized(population_count_p)
 def population_count(x):
     """The number of set bits of each element of the integer array ``x``.
 
-    >>> import fungrad.lax as flax, numpy as np
-    >>> int(flax.population_count(np.int32(7)))
+    >>> import numpy as np
+    >>> from fungrad._src.primitives import bits
+    >>> int(bits.population_count(np.int32(7)))
     3
     """
     return bind(population_count_p, x)
