@@ -239,3 +239,22 @@ def test_special_matrix_dtypes_match_jax():
         ("block_diag", lambda m: m.block_diag(np.ones(2, np.float32), np.ones((1, 1), np.float32))),
     ]:
         assert call(fsl).dtype == call(jsl).dtype, name
+
+
+def test_eigh_tridiagonal_vectors_and_derivatives():
+    d, e = RNG.normal(size=5), RNG.normal(size=4)
+    w, v = fsl.eigh_tridiagonal(d, e)
+    w_jax, v_jax = jsl.eigh_tridiagonal(d, e)
+    np.testing.assert_allclose(w, w_jax, atol=1e-10)
+    np.testing.assert_allclose(np.abs(v), np.abs(v_jax), atol=1e-8)  # unique up to sign
+    t = np.diag(d) + np.diag(e, 1) + np.diag(e, -1)
+    np.testing.assert_allclose(t @ v, v * w, atol=1e-10)
+    fungrad.testing.check_grads(lambda d, e: fsl.eigh_tridiagonal(d, e, eigvals_only=True), (d, e), order=2)
+
+
+def test_qr_multiply_batched():
+    a, c = RNG.normal(size=(2, 4, 3)), RNG.normal(size=(3, 2))
+    for got, want in zip(fsl.qr_multiply(a, c, mode="left"), jsl.qr_multiply(a, c, mode="left")):
+        np.testing.assert_allclose(got, want, atol=1e-10)
+    # differentiable (JAX's is not): through qr's rule
+    fungrad.testing.check_grads(lambda a: fsl.qr_multiply(a, c, mode="left")[0], (a,), order=1)

@@ -9,13 +9,15 @@ the equation, so both are differentiable in every operand. The factorizations ru
 from __future__ import annotations
 
 import fungrad.numpy as fnp
+from fungrad._src import api as _api
 from fungrad._src.core import get_aval
 from fungrad._src.primitives import complex_parts as _cx
 from fungrad._src.primitives import elementwise as _ew
 from fungrad._src.primitives import linalg_schur as _schur
 from fungrad.numpy._conversion import _promote, _to_inexact
 
-__all__ = ["hessenberg", "polar", "schur", "solve_sylvester", "sqrtm"]
+__all__ = ["eigh_tridiagonal", "expm_frechet", "hessenberg", "polar", "qr_multiply", "schur", "solve_sylvester"]
+__all__ += ["sqrtm"]
 
 
 def sqrtm(A, blocksize: int = 1):  # noqa: N803 - SciPy's name
@@ -132,3 +134,101 @@ def solve_sylvester(A, B, C, *, method: str = "schur", tol: float = 1e-8):  # no
     eig_b = fnp.linalg.eigvals(_ew.stop_gradient(b))
     singular = fnp.any(fnp.abs(eig_a[..., :, None] + eig_b[..., None, :]) < tol, axis=(-2, -1))
     return fnp.where(singular[..., None, None], fnp.nan, x)
+
+
+def expm_frechet(A, E, *, method=None, compute_expm: bool = True):  # noqa: N803 - SciPy's names
+    """The Frechet derivative of ``expm`` at ``A`` in direction ``E`` (with ``expm(A)`` first, unless
+    ``compute_expm=False``): the forward-mode derivative of :func:`expm`, as JAX computes it.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> e, d = fsl.expm_frechet(fnp.zeros((2, 2)), fnp.array([[0.0, 1.0], [0.0, 0.0]]))
+    >>> d.round(6).tolist()
+    [[0.0, 1.0], [0.0, 0.0]]
+    """
+    from fungrad.scipy.linalg import expm  # the sibling module imports this one
+
+    a, e = _to_inexact(A), _to_inexact(E)
+    a_shape, e_shape = get_aval(a).shape, get_aval(e).shape
+    if len(a_shape) < 2 or a_shape[-2] != a_shape[-1]:
+        raise ValueError(f"expected A to be a (batched) square matrix, got A.shape={a_shape}")
+    if len(e_shape) < 2 or e_shape[-2] != e_shape[-1]:
+        raise ValueError(f"expected E to be a (batched) square matrix, got E.shape={e_shape}")
+    if a_shape != e_shape:
+        raise ValueError(f"expected A and E to be the same shape, got A.shape={a_shape} E.shape={e_shape}")
+    expm_a, frechet = _api.jvp(lambda x: expm(x, max_squarings=16), (a,), (e,))
+    return (expm_a, frechet) if compute_expm else frechet
+
+
+def qr_multiply(a, c, mode: str = "right", pivoting: bool = False, conjugate: bool = False, **unused):
+    """``(Q @ c, R)`` (``mode="left"``) or ``(c @ Q, R)`` (``"right"``) for the reduced QR of ``a``
+    (``conjugate``: use ``conj(Q)``). A 1-d ``c`` is a column (left) or a row (right).
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> qtb, r = fsl.qr_multiply(fnp.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]]), fnp.array([1.0, 2.0, 3.0]))
+    >>> (abs(qtb).round(6)).tolist(), abs(r).round(6).tolist()
+    ([1.0, 2.0], [[1.0, 0.0], [0.0, 2.0]])
+    """
+    if pivoting:
+        raise NotImplementedError("qr_multiply: pivoting=True is not supported")
+    if mode not in ("right", "left"):
+        raise ValueError(f"mode must be 'right' or 'left', got {mode!r}")
+    a, c = _promote(_to_inexact(a), _to_inexact(c))
+    onedim = get_aval(c).ndim == 1
+    if onedim:
+        c = c[:, None] if mode == "left" else c[None, :]
+    m, n = get_aval(a).shape[-2:]
+    k = min(m, n)
+    c_shape = get_aval(c).shape
+    if mode == "left" and c_shape[-2] != k:
+        raise ValueError(
+            f"Array shapes are not compatible for Q @ c operation: a has shape {get_aval(a).shape} so Q has {k} "
+            f"columns, but c has {c_shape[-2]} rows (expected {k})."
+        )
+    if mode == "right" and c_shape[-1] != m:
+        raise ValueError(
+            f"Array shapes are not compatible for c @ Q operation: a has shape {get_aval(a).shape} so Q has {m} "
+            f"rows, but c has {c_shape[-1]} columns (expected {m})."
+        )
+    q, r = fnp.linalg.qr(a)
+    if conjugate:
+        q = fnp.conj(q)
+    out = fnp.matmul(q, c) if mode == "left" else fnp.matmul(c, q)
+    return (out.ravel() if onedim else out), r
+
+
+def eigh_tridiagonal(d, e, *, eigvals_only: bool = False, select: str = "a", select_range=None, tol=None, key=None):
+    """Eigenvalues (ascending; and eigenvectors) of the Hermitian tridiagonal matrix with diagonal
+    ``d`` and superdiagonal ``e`` (``select="i"``: the eigenvalues with indices in ``select_range``).
+
+    Computed with ``eigh`` of the assembled matrix, so it is differentiable (JAX bisects instead,
+    which it cannot differentiate). Eigenvectors are unique up to sign (phase), as JAX's.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> fsl.eigh_tridiagonal(fnp.array([2.0, 2.0]), fnp.array([1.0]), eigvals_only=True).round(6).tolist()
+    [1.0, 3.0]
+    """
+    d, e = fnp.asarray(d), fnp.asarray(e)
+    if d.dtype != e.dtype:
+        raise TypeError(f"diagonal and off-diagonal values must have same dtype, got {d.dtype} and {e.dtype}")
+    if not fnp.issubdtype(d.dtype, fnp.inexact):
+        raise TypeError(f"Only float32 and float64 inputs are supported, got {d.dtype} and {e.dtype}")
+    n = get_aval(d).shape[0]
+    if select == "a":
+        lo, hi = 0, n - 1
+    elif select == "i":
+        if select_range is None:
+            raise ValueError("for select='i', select_range must be specified.")
+        if select_range[0] > select_range[1]:
+            raise ValueError("Got empty index range in select_range.")
+        lo, hi = int(select_range[0]), int(select_range[1])
+    elif select == "v":
+        raise NotImplementedError("eigh_tridiagonal(..., select='v') is not implemented (as in JAX)")
+    else:
+        raise ValueError("'select must have a value in {'a', 'i', 'v'}.")
+    if n <= 1:
+        return fnp.real(d) if eigvals_only else (fnp.real(d), fnp.eye(n, dtype=d.dtype))
+    # T[i, i+1] = e[i], T[i+1, i] = conj(e[i]); eigh reads the lower triangle
+    t = fnp.diag(d) + fnp.diag(e, 1) + fnp.diag(fnp.conj(e), -1)
+    w, v = fnp.linalg.eigh(t)
+    w, v = w[lo : hi + 1], v[:, lo : hi + 1]
+    return w if eigvals_only else (w, v)

@@ -211,3 +211,38 @@ for name, call in [
     # JAX's pascal goes through float32 lgamma (entries off by ~1e-6); fungrad's are exact
     tol = 1e-4 if name.startswith("pascal") else 1e-8
     rec(name, lambda c=call: c(fsl), lambda c=call: c(jsl), lambda rng: (), grad=False, vmap=False, atol=tol, rtol=tol)
+rec(
+    "expm_frechet",
+    fsl.expm_frechet,
+    jsl.expm_frechet,
+    lambda rng: (0.5 * rng.normal(size=(3, 3)), rng.normal(size=(3, 3))),
+    order=1,
+    atol=1e-7,
+    rtol=1e-7,
+)
+for mode, c_shape in (("right", (2, 4)), ("left", (3,))):
+    for conj in (False, True):
+        rec(
+            f"qr_multiply-{mode}-conj{conj}",
+            lambda a, c, m=mode, cj=conj: fsl.qr_multiply(a, c, mode=m, conjugate=cj),
+            lambda a, c, m=mode, cj=conj: jsl.qr_multiply(a, c, mode=m, conjugate=cj),
+            lambda rng, s=c_shape: (rng.normal(size=(4, 3)) + 1j * rng.normal(size=(4, 3)), rng.normal(size=s)),
+            grad=False,  # JAX cannot differentiate it (geqrf); fungrad's goes through qr's rule
+            vmap=False,  # JAX's qr_multiply batches by broadcasting; checked in test_linalg.py
+        )
+rec(
+    "eigh_tridiagonal-eigvals",
+    lambda d, e: fsl.eigh_tridiagonal(d, e, eigvals_only=True),
+    lambda d, e: jsl.eigh_tridiagonal(d, e, eigvals_only=True),
+    lambda rng: (rng.normal(size=(5,)), rng.normal(size=(4,))),
+    grad=False,  # JAX bisects (no usable derivative); fungrad's derivative is checked in test_linalg.py
+    vmap=False,
+)
+rec(
+    "eigh_tridiagonal-select-i",
+    lambda d, e: fsl.eigh_tridiagonal(d, e, eigvals_only=True, select="i", select_range=(1, 2)),
+    lambda d, e: jsl.eigh_tridiagonal(d, e, eigvals_only=True, select="i", select_range=(1, 2)),
+    lambda rng: (rng.normal(size=(5,)), rng.normal(size=(4,))),
+    grad=False,
+    vmap=False,
+)
