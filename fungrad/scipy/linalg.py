@@ -311,5 +311,7 @@ from fungrad.scipy._linalg_functions import *  # noqa: E402, F403
 from fungrad.scipy._linalg_functions import __all__ as _functions_all  # noqa: E402
 from fungrad.scipy._linalg_matrices import *  # noqa: E402, F403
 from fungrad.scipy._linalg_matrices import __all__ as _matrices_all  # noqa: E402
+from fungrad.scipy._linalg_schur_forms import *  # noqa: E402, F403
+from fungrad.scipy._linalg_schur_forms import __all__ as _schur_forms_all  # noqa: E402
 
-__all__ += _functions_all + _matrices_all
+__all__ += _functions_all + _matrices_all + _schur_forms_all

@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 import numpy as np
 
+import fungrad.numpy as fnp
 import fungrad.scipy.linalg as fsl
 from tests.op_record import OpRecord
 
@@ -245,4 +246,26 @@ rec(
     lambda rng: (rng.normal(size=(5,)), rng.normal(size=(4,))),
     grad=False,
     vmap=False,
+)
+rec(
+    "rsf2csf",
+    lambda a: fsl.rsf2csf(*fsl.schur(a)),
+    lambda a: jsl.rsf2csf(*jsl.schur(a)),
+    lambda rng: (rng.normal(size=(4, 4)),),
+    grad=False,  # the real Schur form has no derivative, as in JAX
+)
+for name, f_fun, j_fun in (("exp", fnp.exp, jnp.exp), ("sin", fnp.sin, jnp.sin)):
+    rec(
+        f"funm-{name}",
+        lambda a, f=f_fun: fsl.funm(a, f),
+        lambda a, f=j_fun: jsl.funm(a, f),
+        lambda rng: (rng.normal(size=(3, 3)),),
+        grad=False,  # through a Schur form: not differentiable, as in JAX
+    )
+rec(
+    "funm-error-estimate",
+    lambda a: fsl.funm(a, fnp.sqrt, disp=False),
+    lambda a: jsl.funm(a, jnp.sqrt, disp=False),
+    lambda rng: (np.diag([1.0, 4.0, 9.0]) + 0.3 * rng.normal(size=(3, 3)),),
+    grad=False,
 )
