@@ -16,15 +16,29 @@ PAGE = ROOT / "docs" / "coverage.md"
 
 # Public modules whose callables are listed, with the record-name prefix their records use.
 MODULES = {"numpy": "fungrad.numpy", "lax": "fungrad.lax", "nn": "fungrad.nn", "random": "fungrad.random"}
-MODULES.update({"fft": "fungrad.numpy.fft"})
-MODULES.update(
-    {f"scipy.{m}": f"fungrad.scipy.{m}" for m in ("special", "signal", "linalg")}
-    | {
-        f"scipy.stats.{d}": f"fungrad.scipy.stats.{d}"
-        for d in ("norm", "t", "cauchy", "laplace", "logistic", "expon", "gamma", "beta", "chi2", "poisson")
-        + ("bernoulli", "binom", "dirichlet", "multivariate_normal")
-    }
-)
+MODULES.update({"fft": "fungrad.numpy.fft", "linalg": "fungrad.numpy.linalg"})
+MODULES.update({f"scipy.{m}": f"fungrad.scipy.{m}" for m in ("special", "signal", "linalg")})
+
+
+def _distributions() -> list[str]:
+    """The distribution modules of fungrad.scipy.stats (each module one distribution)."""
+    import fungrad.scipy.stats as fst
+
+    return [n for n, v in vars(fst).items() if not n.startswith("_") and inspect.ismodule(v)]
+
+
+# jax namespaces whose names fungrad mirrors, beside jax.numpy (listed with what is still missing)
+NAMESPACES = {
+    "jax.numpy.linalg": "fungrad.numpy.linalg",
+    "jax.numpy.fft": "fungrad.numpy.fft",
+    "jax.scipy.special": "fungrad.scipy.special",
+    "jax.scipy.stats": "fungrad.scipy.stats",
+    "jax.scipy.linalg": "fungrad.scipy.linalg",
+    "jax.scipy.signal": "fungrad.scipy.signal",
+}
+
+# Why a name of those namespaces is still missing (default: not implemented yet).
+_NAMESPACE_MISSING_REASONS: dict[str, str] = {}
 
 # Why a jax.numpy name is still missing from fungrad.numpy (default: not implemented yet).
 _MISSING_REASONS = {
@@ -93,6 +107,23 @@ def render() -> str:
         lines.append(f"| `{name}` | {_MISSING_REASONS.get(name, 'not implemented yet')} |")
     lines.append("")
 
+    # the other jax namespaces: linalg, fft, scipy
+    lines += [
+        "## jax.numpy.linalg, jax.numpy.fft and jax.scipy names",
+        "",
+        "| namespace | names | missing, and why |",
+        "|---|---|---|",
+    ]
+    for jax_name, fungrad_name in NAMESPACES.items():
+        jax_names = {n for n in dir(importlib.import_module(jax_name)) if not n.startswith("_")}
+        ours = {n for n in dir(importlib.import_module(fungrad_name)) if not n.startswith("_")}
+        missing = sorted(jax_names - ours)
+        why = "; ".join(
+            f"`{n}` ({_NAMESPACE_MISSING_REASONS.get(f'{jax_name}.{n}', 'not implemented yet')})" for n in missing
+        )
+        lines.append(f"| `{jax_name}` | {len(jax_names & ours)} of {len(jax_names)} | {why or 'none'} |")
+    lines.append("")
+
     # primitives and their rules
     linear = set(ad.transpose_rules)
     lines += [
@@ -123,7 +154,8 @@ def render() -> str:
         "",
     ]
     listed = set()
-    for short, modname in MODULES.items():
+    modules = dict(MODULES) | {f"scipy.stats.{d}": f"fungrad.scipy.stats.{d}" for d in _distributions()}
+    for short, modname in modules.items():
         module = importlib.import_module(modname)
         names = _public_callables(module)
         covered = sum(1 for n in names if f"{short}.{n}" in by_prefix)
