@@ -174,3 +174,21 @@ rec(
 rec("apply_along_axis", lambda m, a: m.apply_along_axis(lambda r: m.cumsum(r[::-1] * r), 1, a), [(2, 3, 4)])
 rec("apply_along_axis-outer", lambda m, a: m.apply_along_axis(lambda r: m.outer(r, r), 0, a), [(3, 2)])
 rec("apply_over_axes", lambda m, a: m.apply_over_axes(m.sum, a, [0, 2]), [(2, 3, 4)])
+
+# ---- complex operands (the compositions are holomorphic-agnostic gathers, scatters and selects) ----------
+rec("pad-reflect-complex", lambda m, a: m.pad(a, (4, 2), mode="reflect", reflect_type="odd"), [(3,)], domain="complex")
+rec("pad-wrap-complex", lambda m, a: m.pad(a, ((1, 0), (3, 4)), mode="wrap"), [(2, 2)], domain="complex")
+rec("pad-mean-complex", lambda m, a: m.pad(a, 2, mode="mean", stat_length=2), [(3,)], domain="complex")
+rec("insert-complex", lambda m, a, v: m.insert(a, 1, v), [(3,), ()], domain="complex")
+rec("delete-complex", lambda m, a: m.delete(a, np.array([0, 2])), [(4,)], domain="complex")
+rec("fill_diagonal-complex", lambda m, a, v: m.fill_diagonal(a, v, inplace=False), [(2, 3), (2,)], domain="complex")
+rec(
+    "choose-complex",
+    lambda m, i, a, b: m.choose(i, [a, b], mode="clip"),
+    [],
+    make_args=lambda rng: (
+        rng.integers(-1, 3, size=(4,)).astype(np.int32),
+        rng.normal(size=4) + 1j * rng.normal(size=4),
+        rng.normal(size=4) + 0j,
+    ),
+)
