@@ -383,7 +383,7 @@ def ix_(*args):
         shape = [1] * len(args)
         shape[i] = aval.shape[0]
         if aval.shape[0] == 0:
-            out.append(_jnp.zeros(shape, _jnp.zeros((), _np.intp).dtype))
+            out.append(_jnp.zeros(shape, jax.dtypes.canonicalize_dtype(_np.intp)))
         else:
             out.append(_man.reshape(a, tuple(shape)))
     return tuple(out)
