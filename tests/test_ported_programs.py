@@ -109,7 +109,61 @@ def robust_statistics(m):
     return summary, (RNG.normal(size=(10, 3)),), (0,)
 
 
+def image_filter(m):
+    """Blur an image with a Gaussian built on a coordinate grid, after reflect-padding its border."""
+
+    def loss(image, log_sigma):
+        yy, xx = m.np.meshgrid(m.np.arange(-2.0, 3.0), m.np.arange(-2.0, 3.0), indexing="ij")
+        kernel = m.np.exp(-(xx**2 + yy**2) / (2 * m.np.exp(2 * log_sigma)))
+        kernel = kernel / kernel.sum()
+        padded = m.np.pad(image, 2, mode="reflect")
+        blurred = m.sp.signal.convolve2d(padded, kernel, mode="valid")
+        edges = m.np.pad(m.np.diff(blurred, axis=1), ((0, 0), (1, 0)), mode="edge")
+        return m.np.sum((blurred - image) ** 2) + m.np.mean(m.np.abs(edges))
+
+    return loss, (RNG.normal(size=(7, 6)), np.log(0.8)), (0, 1)
+
+
+def hermitian_spectrum(m):
+    """Spectral quantities of a complex Hermitian matrix: eigh, expm, the nuclear norm, pinv and lstsq."""
+
+    def loss(a_re, a_im, b):
+        a = a_re + 1j * a_im
+        h = a + a.conj().T
+        evals, evecs = m.np.linalg.eigh(h)
+        propagator = m.sp.linalg.expm(-1j * 0.1 * h)
+        overlap = m.np.abs(m.np.vdot(evecs[:, 0], propagator @ evecs[:, -1])) ** 2
+        fit = m.np.linalg.lstsq(a_re, b)[0]
+        return (
+            m.np.sum(evals**2)
+            + overlap
+            + m.np.linalg.norm(a, ord="nuc")
+            + m.np.sum(m.np.linalg.pinv(a_re) ** 2)
+            + m.np.sum(fit**2)
+        )
+
+    return loss, (RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1, 2)
+
+
+def grouped_statistics(m):
+    """Per-group means with static-size unique/bincount, lookups with searchsorted, isin and interp."""
+
+    def loss(values, groups, grid):
+        labels, inverse = m.np.unique(groups, return_inverse=True, size=4, fill_value=-1)
+        sums = m.np.bincount(inverse.ravel(), weights=values, length=4)
+        counts = m.np.bincount(inverse.ravel(), length=4)
+        means = sums / m.np.maximum(counts, 1)
+        picked = m.np.where(m.np.isin(groups, m.np.array([1, 3])), values, 0.0)
+        where = m.np.searchsorted(grid, values)
+        smooth = m.np.interp(values, grid, m.np.sin(grid))
+        return m.np.sum(means**2) + m.np.sum(picked) + m.np.sum(smooth * where) + m.np.sum(labels) * 1e-3
+
+    groups = np.array([1, 3, 3, 0, 1, 1, 7, 3])
+    return loss, (RNG.normal(size=8), groups, np.linspace(-2.0, 2.0, 9)), (0, 2)
+
+
 PROGRAMS = [lowpass_deconvolution, quantum_circuit, gaussian_process, bayesian_logistic, robust_statistics]
+PROGRAMS += [image_filter, hermitian_spectrum, grouped_statistics]
 
 
 def _close(a, b):
