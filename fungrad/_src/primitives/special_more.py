@@ -46,28 +46,34 @@ _EM_COEFFS = np.array([float(_B[2 * j + 2] / math.factorial(2 * j + 2)) for j in
 
 def _zeta_ds(s, a):
     """``d/ds zeta(s, a)`` from the Euler-Maclaurin expansion with ``N`` direct terms and ``N`` tail terms
-    (N = 16 in float64, 8 in float32, as JAX), differentiated term by term, in fungrad ops."""
-    import fungrad.numpy as fnp
-
+    (N = 16 in float64, 8 in float32, as JAX), differentiated term by term; unrolled elementwise ops."""
     n = 16 if get_aval(s).dtype == np.float64 else 8
-    s1, a1 = fnp.expand_dims(s, -1), fnp.expand_dims(a, -1)
-    k = np.arange(n, dtype=get_aval(s).dtype)
-    ak = fnp.add(a1, k)
-    direct = fnp.negative(fnp.sum(fnp.multiply(fnp.log(ak), fnp.power(ak, fnp.negative(s1))), axis=-1))
-    an = fnp.add(a, float(n))
-    log_an = fnp.log(an)
-    integral = fnp.divide(fnp.power(an, fnp.subtract(1.0, s)), fnp.subtract(s, 1.0))
-    d_integral = fnp.subtract(fnp.negative(fnp.multiply(log_an, integral)), fnp.divide(integral, fnp.subtract(s, 1.0)))
-    t0 = fnp.power(an, fnp.negative(s))
-    m = np.arange(2 * n, dtype=get_aval(s).dtype)
-    ratios = fnp.divide(fnp.add(s1, m), fnp.expand_dims(an, -1))
-    t1 = fnp.cumprod(ratios, axis=-1)[..., ::2]  # prod_{m <= 2j} (s + m) / (a + N)
-    log_deriv = fnp.cumsum(fnp.divide(1.0, fnp.add(s1, m)), axis=-1)[..., ::2]
-    coeffs = _EM_COEFFS[:n].astype(get_aval(s).dtype)
-    tail = fnp.add(0.5, fnp.sum(fnp.multiply(t1, coeffs), axis=-1))
-    d_tail = fnp.sum(fnp.multiply(fnp.multiply(t1, log_deriv), coeffs), axis=-1)
-    d_t = fnp.add(fnp.multiply(fnp.negative(log_an), fnp.multiply(t0, tail)), fnp.multiply(t0, d_tail))
-    return fnp.add(fnp.add(direct, d_integral), d_t)
+    one = scalar(1, s)
+    direct = None
+    for k in range(n):
+        ak = add(a, scalar(float(k), a))
+        term = neg(mul(ew.log(ak), ew.pow(ak, neg(s))))
+        direct = term if direct is None else add(direct, term)
+    an = add(a, scalar(float(n), a))
+    log_an = ew.log(an)
+    s_minus_1 = sub(s, one)
+    integral = div(ew.pow(an, sub(one, s)), s_minus_1)
+    d_integral = sub(neg(mul(log_an, integral)), div(integral, s_minus_1))
+    t0 = ew.pow(an, neg(s))
+    prod, log_deriv = None, None
+    tail, d_tail = ew.scalar_like(0.5, s), ew.scalar_like(0.0, s)
+    for m in range(2 * n):
+        sm = add(s, scalar(float(m), s))
+        ratio = div(sm, an)
+        prod = ratio if prod is None else mul(prod, ratio)  # prod_{m' <= m} (s + m') / (a + N)
+        inv = div(one, sm)
+        log_deriv = inv if log_deriv is None else add(log_deriv, inv)
+        if m % 2 == 0:
+            c = scalar(float(_EM_COEFFS[m // 2]), s)
+            tail = add(tail, mul(prod, c))
+            d_tail = add(d_tail, mul(mul(prod, log_deriv), c))
+    d_t = add(neg(mul(log_an, mul(t0, tail))), mul(t0, d_tail))
+    return add(add(direct, d_integral), d_t)
 
 
 zeta_p = _nary(
