@@ -13,10 +13,29 @@ import operator
 
 import numpy as _np
 
-import fungrad.numpy as _fnp  # attributes looked up at call time (this module loads with fungrad.numpy)
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.custom_derivatives import custom_jvp
+from fungrad.numpy._calculus import cross as _cross
+from fungrad.numpy._complex import conj as _conj
+from fungrad.numpy._complex import real as _real
 from fungrad.numpy._conversion import _promote, _to_inexact, asarray
+from fungrad.numpy._conversion import asarray as _asarray
+from fungrad.numpy._conversion import broadcast_to as _broadcast_to
+from fungrad.numpy._creation import eye as _eye
+from fungrad.numpy._creation import zeros as _zeros
+from fungrad.numpy._elementwise import where as _where
+from fungrad.numpy._linalg_decompositions import inv as _inv
+from fungrad.numpy._linalg_decompositions import solve as _solve
+from fungrad.numpy._linalg_decompositions import svd as _svd
+from fungrad.numpy._linalg_norms import norm as _norm
+from fungrad.numpy._manipulation import expand_dims as _expand_dims
+from fungrad.numpy._manipulation import moveaxis as _moveaxis
+from fungrad.numpy._manipulation import swapaxes as _swapaxes
+from fungrad.numpy._products import matmul as _matmul
+from fungrad.numpy._reductions import sum as _sum
+from fungrad.numpy._shape_helpers import diagonal as _diagonal
+from fungrad.numpy._shape_helpers import tensordot as _tensordot
+from fungrad.numpy._shape_helpers import trace as _trace
 
 __all__ = ["cross", "diagonal", "lstsq", "matmul", "matrix_power", "matrix_transpose", "multi_dot", "outer"]
 __all__ += ["pinv", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot"]
@@ -33,7 +52,7 @@ def matmul(x1, x2, /, *, precision=None, preferred_element_type=None):
     >>> fnp.linalg.matmul(fnp.array([[1.0, 2.0]]), fnp.array([[3.0], [4.0]])).tolist()
     [[11.0]]
     """
-    return _cast(_fnp.matmul(x1, x2), preferred_element_type)
+    return _cast(_matmul(x1, x2), preferred_element_type)
 
 
 def tensordot(x1, x2, /, *, axes=2, precision=None, preferred_element_type=None):
@@ -43,7 +62,7 @@ def tensordot(x1, x2, /, *, axes=2, precision=None, preferred_element_type=None)
     >>> float(fnp.linalg.tensordot(fnp.ones((2, 3)), fnp.ones((2, 3))))
     6.0
     """
-    return _cast(_fnp.tensordot(x1, x2, axes=axes), preferred_element_type)
+    return _cast(_tensordot(x1, x2, axes=axes), preferred_element_type)
 
 
 def trace(x, /, *, offset: int = 0, dtype=None):
@@ -53,7 +72,7 @@ def trace(x, /, *, offset: int = 0, dtype=None):
     >>> float(fnp.linalg.trace(fnp.array([[1.0, 2.0], [3.0, 4.0]])))
     5.0
     """
-    return _fnp.trace(x, offset=offset, axis1=-2, axis2=-1, dtype=dtype)
+    return _trace(x, offset=offset, axis1=-2, axis2=-1, dtype=dtype)
 
 
 def diagonal(x, /, *, offset: int = 0):
@@ -63,7 +82,7 @@ def diagonal(x, /, *, offset: int = 0):
     >>> fnp.linalg.diagonal(fnp.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
     [1.0, 4.0]
     """
-    return _fnp.diagonal(x, offset=offset, axis1=-2, axis2=-1)
+    return _diagonal(x, offset=offset, axis1=-2, axis2=-1)
 
 
 def outer(x1, x2, /):
@@ -93,7 +112,7 @@ def cross(x1, x2, /, *, axis: int = -1):
             f"linalg.cross: both inputs must be (arrays of) 3-vectors along axis {axis}, got shapes "
             f"{get_aval(x1).shape} and {get_aval(x2).shape}"
         )
-    return _fnp.cross(x1, x2, axis=axis)
+    return _cross(x1, x2, axis=axis)
 
 
 def matrix_transpose(x, /):
@@ -106,7 +125,7 @@ def matrix_transpose(x, /):
     x = asarray(x)
     if get_aval(x).ndim < 2:
         raise ValueError(f"matrix_transpose requires at least 2 dimensions; got shape {get_aval(x).shape}")
-    return _fnp.swapaxes(x, -1, -2)
+    return _swapaxes(x, -1, -2)
 
 
 def vecdot(x1, x2, /, *, axis: int = -1, precision=None, preferred_element_type=None):
@@ -121,8 +140,8 @@ def vecdot(x1, x2, /, *, axis: int = -1, precision=None, preferred_element_type=
         raise ValueError(
             f"vecdot: axes {axis} must match in size, got shapes {get_aval(x1).shape} and {get_aval(x2).shape}"
         )
-    x1, x2 = _fnp.moveaxis(x1, axis, -1), _fnp.moveaxis(x2, axis, -1)
-    return _cast(_fnp.sum(_fnp.conj(x1) * x2, axis=-1), preferred_element_type)
+    x1, x2 = _moveaxis(x1, axis, -1), _moveaxis(x2, axis, -1)
+    return _cast(_sum(_conj(x1) * x2, axis=-1), preferred_element_type)
 
 
 def matrix_power(a, n: int):
@@ -141,15 +160,15 @@ def matrix_power(a, n: int):
     except TypeError as err:
         raise FungradTypeError(f"matrix_power: the exponent must be an integer, got {n!r}") from err
     if n == 0:
-        return _fnp.broadcast_to(_fnp.eye(shape[-1], dtype=get_aval(a).dtype), shape)
+        return _broadcast_to(_eye(shape[-1], dtype=get_aval(a).dtype), shape)
     if n < 0:
-        a, n = _fnp.linalg.inv(a), -n
+        a, n = _inv(a), -n
     result, z = None, None
     while n > 0:
-        z = a if z is None else _fnp.matmul(z, z)
+        z = a if z is None else _matmul(z, z)
         n, bit = divmod(n, 2)
         if bit:
-            result = z if result is None else _fnp.matmul(result, z)
+            result = z if result is None else _matmul(result, z)
     return result
 
 
@@ -201,7 +220,7 @@ def multi_dot(arrays, *, precision=None):
     def product(i, j):
         if i == j:
             return arrs[i]
-        return _fnp.matmul(product(i, split[i][j]), product(split[i][j] + 1, j))
+        return _matmul(product(i, split[i][j]), product(split[i][j] + 1, j))
 
     out = product(0, len(arrs) - 1)
     if first_vector:
@@ -229,7 +248,7 @@ def tensorinv(a, ind: int = 2):
         raise ValueError(
             f"tensorinv: the product of the first {ind} axes must equal that of the rest, got shape {shape}"
         )
-    return _fnp.linalg.inv(a.reshape(rows, cols)).reshape(*batch, *contracting)
+    return _inv(a.reshape(rows, cols)).reshape(*batch, *contracting)
 
 
 def tensorsolve(a, b, axes=None):
@@ -241,7 +260,7 @@ def tensorsolve(a, b, axes=None):
     """
     a, b = asarray(a), asarray(b)
     if axes is not None:
-        a = _fnp.moveaxis(a, axes, len(axes) * (get_aval(a).ndim - 1,))
+        a = _moveaxis(a, axes, len(axes) * (get_aval(a).ndim - 1,))
     a_shape, b_shape = get_aval(a).shape, get_aval(b).shape
     out_shape = a_shape[len(b_shape) :]
     if a_shape[: len(b_shape)] != b_shape:
@@ -249,28 +268,28 @@ def tensorsolve(a, b, axes=None):
     if math.prod(b_shape) != math.prod(out_shape):
         raise ValueError(f"tensorsolve: prod(a.shape[:b.ndim]) must equal prod(a.shape[b.ndim:]), got {a_shape}")
     a = a.reshape(math.prod(b_shape), math.prod(out_shape))
-    return _fnp.linalg.solve(a, b.reshape(-1)).reshape(out_shape)
+    return _solve(a, b.reshape(-1)).reshape(out_shape)
 
 
 # ---- pseudo-inverse (custom derivative, as JAX) and least squares ---------------------------------------
 
 
 def _pinv_impl(a, rtol, hermitian):
-    arr = _fnp.conj(a)
-    u, s, vh = _fnp.linalg.svd(arr, full_matrices=False, hermitian=hermitian)
+    arr = _conj(a)
+    u, s, vh = _svd(arr, full_matrices=False, hermitian=hermitian)
     rtol = asarray(rtol, get_aval(s).dtype)
-    rtol = _fnp.expand_dims(rtol[..., None], tuple(range(get_aval(s).ndim - get_aval(rtol).ndim - 1)))
+    rtol = _expand_dims(rtol[..., None], tuple(range(get_aval(s).ndim - get_aval(rtol).ndim - 1)))
     cutoff = rtol * s[..., 0:1]
     # singular values at or below the cutoff count as zero: dividing by inf zeroes their terms
-    s = _fnp.where(s > cutoff, s, _np.inf).astype(get_aval(u).dtype)
-    return _fnp.matmul(_fnp.swapaxes(vh, -1, -2), _fnp.swapaxes(u, -1, -2) / s[..., None])
+    s = _where(s > cutoff, s, _np.inf).astype(get_aval(u).dtype)
+    return _matmul(_swapaxes(vh, -1, -2), _swapaxes(u, -1, -2) / s[..., None])
 
 
 _pinv = custom_jvp(_pinv_impl, nondiff_argnums=(1, 2))
 
 
 def _h(x):
-    return _fnp.conj(_fnp.swapaxes(x, -1, -2))
+    return _conj(_swapaxes(x, -1, -2))
 
 
 @_pinv.defjvp
@@ -282,7 +301,7 @@ def _pinv_jvp(rtol, hermitian, primals, tangents):
     p = _pinv(a, rtol, hermitian)
     if hermitian:  # the hermitian svd symmetrizes its input; the derivative must too
         a, a_dot = (a + _h(a)) / 2, (a_dot + _h(a_dot)) / 2
-    mm = _fnp.matmul
+    mm = _matmul
     m, n = get_aval(a).shape[-2:]
     if m >= n:
         s = mm(mm(p, _h(p)), _h(a_dot))
@@ -313,7 +332,7 @@ def pinv(a, rtol=None, hermitian: bool = False, *, rcond=None):
     if len(shape) < 2:
         raise FungradTypeError(f"pinv: expected a matrix (at least 2 axes), got shape {shape}")
     if shape[-1] == 0 or shape[-2] == 0:
-        return _fnp.zeros(shape[:-2] + (shape[-1], shape[-2]), get_aval(a).dtype)
+        return _zeros(shape[:-2] + (shape[-1], shape[-2]), get_aval(a).dtype)
     if rtol is None:
         rtol = 10.0 * max(shape[-2:]) * float(_np.finfo(get_aval(a).dtype).eps)
     return _pinv(a, rtol, bool(hermitian))
@@ -347,27 +366,27 @@ def lstsq(a, b, rcond=None, *, numpy_resid: bool = False):
     dtype = get_aval(a).dtype
     eps = float(_np.finfo(dtype).eps)
     if m == 0 or n == 0:
-        s = _fnp.zeros((0,), _fnp.real(a).dtype)
-        rank = _fnp.asarray(0)
-        x = _fnp.zeros((n, *get_aval(b).shape[1:]), dtype)
+        s = _zeros((0,), _real(a).dtype)
+        rank = _asarray(0)
+        x = _zeros((n, *get_aval(b).shape[1:]), dtype)
     else:
         if rcond is None:
             rcond = eps * max(n, m)
         elif isinstance(rcond, (int, float)):
             rcond = eps if rcond < 0 else rcond
         else:
-            rcond = _fnp.where(rcond < 0, eps, rcond)
-        u, s, vt = _fnp.linalg.svd(a, full_matrices=False)
+            rcond = _where(rcond < 0, eps, rcond)
+        u, s, vt = _svd(a, full_matrices=False)
         mask = (s > 0) & (s >= asarray(rcond, get_aval(s).dtype) * s[0])
         rank = mask.sum()
-        safe_s = _fnp.where(mask, s, 1).astype(dtype)
-        s_inv = _fnp.where(mask, 1 / safe_s, 0)[:, None]
-        utb = _fnp.matmul(_fnp.conj(u).T, b)
-        x = _fnp.matmul(_fnp.conj(vt).T, s_inv * utb)
+        safe_s = _where(mask, s, 1).astype(dtype)
+        s_inv = _where(mask, 1 / safe_s, 0)[:, None]
+        utb = _matmul(_conj(u).T, b)
+        x = _matmul(_conj(vt).T, s_inv * utb)
     if numpy_resid and (int(rank) < n or m <= n):
-        resid = _fnp.asarray([])
+        resid = _asarray([])
     else:
-        resid = _fnp.linalg.norm(b - _fnp.matmul(a, x), axis=0) ** 2
+        resid = _norm(b - _matmul(a, x), axis=0) ** 2
     if vector:
         x = x.ravel()
     return x, resid, rank, s

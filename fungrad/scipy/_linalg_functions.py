@@ -9,14 +9,13 @@ the equation, so both are differentiable in every operand. The factorizations ru
 from __future__ import annotations
 
 import fungrad.numpy as fnp
-from fungrad._src import api as _api
 from fungrad._src.core import get_aval
 from fungrad._src.primitives import complex_parts as _cx
 from fungrad._src.primitives import elementwise as _ew
 from fungrad._src.primitives import linalg_schur as _schur
 from fungrad.numpy._conversion import _promote, _to_inexact
 
-__all__ = ["eigh_tridiagonal", "expm_frechet", "hessenberg", "polar", "qr_multiply", "schur", "solve_sylvester"]
+__all__ = ["eigh_tridiagonal", "hessenberg", "polar", "qr_multiply", "schur", "solve_sylvester"]
 __all__ += ["sqrtm"]
 
 
@@ -134,29 +133,6 @@ def solve_sylvester(A, B, C, *, method: str = "schur", tol: float = 1e-8):  # no
     eig_b = fnp.linalg.eigvals(_ew.stop_gradient(b))
     singular = fnp.any(fnp.abs(eig_a[..., :, None] + eig_b[..., None, :]) < tol, axis=(-2, -1))
     return fnp.where(singular[..., None, None], fnp.nan, x)
-
-
-def expm_frechet(A, E, *, method=None, compute_expm: bool = True):  # noqa: N803 - SciPy's names
-    """The Frechet derivative of ``expm`` at ``A`` in direction ``E`` (with ``expm(A)`` first, unless
-    ``compute_expm=False``): the forward-mode derivative of :func:`expm`, as JAX computes it.
-
-    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
-    >>> e, d = fsl.expm_frechet(fnp.zeros((2, 2)), fnp.array([[0.0, 1.0], [0.0, 0.0]]))
-    >>> d.round(6).tolist()
-    [[0.0, 1.0], [0.0, 0.0]]
-    """
-    from fungrad.scipy.linalg import expm  # the sibling module imports this one
-
-    a, e = _to_inexact(A), _to_inexact(E)
-    a_shape, e_shape = get_aval(a).shape, get_aval(e).shape
-    if len(a_shape) < 2 or a_shape[-2] != a_shape[-1]:
-        raise ValueError(f"expected A to be a (batched) square matrix, got A.shape={a_shape}")
-    if len(e_shape) < 2 or e_shape[-2] != e_shape[-1]:
-        raise ValueError(f"expected E to be a (batched) square matrix, got E.shape={e_shape}")
-    if a_shape != e_shape:
-        raise ValueError(f"expected A and E to be the same shape, got A.shape={a_shape} E.shape={e_shape}")
-    expm_a, frechet = _api.jvp(lambda x: expm(x, max_squarings=16), (a,), (e,))
-    return (expm_a, frechet) if compute_expm else frechet
 
 
 def qr_multiply(a, c, mode: str = "right", pivoting: bool = False, conjugate: bool = False, **unused):

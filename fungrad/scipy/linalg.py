@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import fungrad.numpy as _fnp
+from fungrad._src import api as _api
 from fungrad._src.core import FungradTypeError as _FungradTypeError
 from fungrad._src.core import get_aval as _get_aval
 from fungrad._src.primitives import complex_parts as _cx
@@ -26,6 +27,7 @@ __all__ = [
     "det",
     "eigh",
     "expm",
+    "expm_frechet",
     "inv",
     "lu",
     "lu_factor",
@@ -304,6 +306,27 @@ def expm(A, *, upper_triangular: bool = False, max_squarings: int = _MAX_SQUARIN
         more = fnp.expand_dims(fnp.expand_dims(fnp.greater(squarings, i), -1), -1)
         r = fnp.where(more, _la._matmul(r, r), r)
     return r
+
+
+def expm_frechet(A, E, *, method=None, compute_expm: bool = True):  # noqa: N803 - SciPy's names
+    """The Frechet derivative of ``expm`` at ``A`` in direction ``E`` (with ``expm(A)`` first, unless
+    ``compute_expm=False``): the forward-mode derivative of :func:`expm`, as JAX computes it.
+
+    >>> import fungrad.numpy as fnp, fungrad.scipy.linalg as fsl
+    >>> e, d = fsl.expm_frechet(fnp.zeros((2, 2)), fnp.array([[0.0, 1.0], [0.0, 0.0]]))
+    >>> d.round(6).tolist()
+    [[0.0, 1.0], [0.0, 0.0]]
+    """
+    a, e = _to_inexact(A), _to_inexact(E)
+    a_shape, e_shape = _get_aval(a).shape, _get_aval(e).shape
+    if len(a_shape) < 2 or a_shape[-2] != a_shape[-1]:
+        raise ValueError(f"expected A to be a (batched) square matrix, got A.shape={a_shape}")
+    if len(e_shape) < 2 or e_shape[-2] != e_shape[-1]:
+        raise ValueError(f"expected E to be a (batched) square matrix, got E.shape={e_shape}")
+    if a_shape != e_shape:
+        raise ValueError(f"expected A and E to be the same shape, got A.shape={a_shape} E.shape={e_shape}")
+    expm_a, frechet = _api.jvp(lambda x: expm(x, max_squarings=16), (a,), (e,))
+    return (expm_a, frechet) if compute_expm else frechet
 
 
 # Special matrices, Schur-type factorizations and matrix functions live in two sibling modules.
