@@ -12,14 +12,19 @@ import numpy as _np
 
 from fungrad._src.core import FungradTypeError as _FungradTypeError
 from fungrad._src.core import get_aval as _get_aval
+from fungrad._src.core import to_concrete_value
 from fungrad._src.primitives import linalg as _la
+from fungrad._src.primitives import scans as _scans
 from fungrad.numpy import _conversion as _conv
 from fungrad.numpy import _creation as _cre
 from fungrad.numpy import _elementwise as _el
 from fungrad.numpy import _manipulation as _man
 from fungrad.numpy import _products as _prod
 from fungrad.numpy import _reductions as _red
+from fungrad.numpy import _shape_helpers as _shp
+from fungrad.numpy import _sorting_scans as _ss
 from fungrad.numpy._convolution import convolve as _convolve
+from fungrad.numpy._linalg_decompositions import eigvals as _eigvals
 
 __all__ = ["poly", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul", "polysub", "polyval", "roots"]
 __all__ += ["vander"]
@@ -182,9 +187,7 @@ def poly(seq_of_zeros):
         z = _man.reshape(z, (1,))
     shape = _get_aval(z).shape
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
-        from fungrad.numpy import linalg as _linalg  # the package imports this module first
-
-        z = _linalg.eigvals(z)
+        z = _eigvals(z)
     if _get_aval(z).ndim != 1:
         raise ValueError("input must be 1d or non-empty square 2d array.")
     dtype = _get_aval(z).dtype
@@ -221,8 +224,6 @@ def polydiv(u, v, *, trim_leading_zeros: bool = False):
         u = _el.subtract(u, shifted)
     q = _man.stack(quotient) if quotient else _cre.zeros((1,), dtype)
     if trim_leading_zeros:
-        from fungrad._src.core import to_concrete_value
-
         tol = _np.sqrt(_np.finfo(dtype).eps)
         small = _np.abs(_np.asarray(to_concrete_value(u))) < tol
         if small.all():
@@ -241,11 +242,6 @@ def roots(p, *, strip_zeros: bool = True):
     >>> sorted(round(float(r.real), 6) for r in fnp.roots(fnp.array([1.0, -3.0, 2.0])))
     [1.0, 2.0]
     """
-    from fungrad._src.core import to_concrete_value
-    from fungrad._src.primitives import scans as _scans
-    from fungrad.numpy import _shape_helpers as _shp
-    from fungrad.numpy import _sorting_scans as _ss
-
     p = _conv._to_inexact(p)
     if _get_aval(p).ndim == 0:
         p = _man.reshape(p, (1,))
@@ -268,12 +264,10 @@ def roots(p, *, strip_zeros: bool = True):
 
 
 def _companion_eigvals(p, complex_dtype):
-    from fungrad.numpy import linalg as _linalg
-
     n = _get_aval(p).shape[0]
     if n < 2:
         return _cre.zeros((0,), complex_dtype)
     first_row = _el.negative(_el.divide(p[1:], p[0]))
     below = _np.eye(n - 1, dtype=_get_aval(p).dtype)[:-1]  # ones on the subdiagonal
     a = _man.concatenate([_man.reshape(first_row, (1, n - 1)), _conv.asarray(below)], axis=0)
-    return _linalg.eigvals(a)
+    return _eigvals(a)

@@ -18,6 +18,7 @@ from fungrad.numpy import _complex as _cplx
 from fungrad.numpy._conversion import _promote, asarray, broadcast_shapes, broadcast_to
 from fungrad.numpy._elementwise import multiply
 from fungrad.numpy._manipulation import expand_dims, ravel, squeeze
+from fungrad.numpy._shape_helpers import einsum as _pairwise_einsum  # one contraction step of einsum
 
 
 def dot(a, b):
@@ -180,8 +181,6 @@ def einsum(
     >>> fnp.einsum(a, [0, 1], b, [1, 2], [0, 2]).tolist()[0]
     [3.0, 3.0, 3.0, 3.0]
     """
-    from fungrad.numpy._shape_helpers import einsum as _pairwise_einsum  # one contraction step
-
     if out is not None:
         raise NotImplementedError("einsum: the 'out' argument is not supported")
     arrays, shaped = _split_operands(subscripts, operands)

@@ -23,9 +23,18 @@ from typing import NamedTuple
 import jax
 import numpy as np
 
-import fungrad.numpy as fnp
 from fungrad._src.core import ConcretizationError, FungradTypeError, Tracer, get_aval, to_concrete_value
 from fungrad._src.primitives import scans
+from fungrad.numpy import _conversion as _conv
+from fungrad.numpy import _creation as _cre
+from fungrad.numpy import _elementwise as _el
+from fungrad.numpy import _float_math as _fm
+from fungrad.numpy import _indexing as _ix
+from fungrad.numpy import _manipulation as _man
+from fungrad.numpy import _reductions as _red
+from fungrad.numpy import _searching as _srch
+from fungrad.numpy import _shape_helpers as _shp
+from fungrad.numpy import _sorting_scans as _ss
 from fungrad.numpy._indexing import at
 
 __all__ = [
@@ -81,7 +90,7 @@ def _static_size(size, fname: str) -> int:
 
 def _nonzero_1d(mask, size: int, fill: int):
     """Positions of the true entries of a 1-D mask, the first ``size`` of them, padded with ``fill``."""
-    return fnp.nonzero(mask, size=size, fill_value=fill)[0]
+    return _srch.nonzero(mask, size=size, fill_value=fill)[0]
 
 
 # ---- unique ------------------------------------------------------------------------------------------
@@ -93,24 +102,24 @@ def _unique_sorted_mask(ar, equal_nan: bool):
     aval = get_aval(ar)
     if np.issubdtype(aval.dtype, np.complexfloating):
         # a NaN in either part makes the element NaN, so all such elements sort (and compare) together
-        ar = fnp.where(fnp.isnan(ar), np.array(np.nan, aval.dtype), ar)
+        ar = _el.where(_fm.isnan(ar), np.array(np.nan, aval.dtype), ar)
     n, rest = aval.shape[0], int(np.prod(aval.shape[1:], dtype=int))
     if rest == 0:
-        perm = fnp.zeros((min(n, 1),), _int_dtype())
+        perm = _cre.zeros((min(n, 1),), _int_dtype())
     elif aval.ndim == 1:
-        perm = fnp.argsort(ar, stable=True)
+        perm = _ss.argsort(ar, stable=True)
     else:
-        rows = fnp.reshape(ar, (n, rest))
-        perm = fnp.lexsort([rows[:, j] for j in reversed(range(rest))])
-    aux = fnp.take(ar, perm, axis=0, mode="promise_in_bounds")
+        rows = _man.reshape(ar, (n, rest))
+        perm = _srch.lexsort([rows[:, j] for j in reversed(range(rest))])
+    aux = _ix.take(ar, perm, axis=0, mode="promise_in_bounds")
     if n == 0 or rest == 0:
-        return aux, fnp.ones((get_aval(perm).shape[0],), bool), perm
-    ne = fnp.not_equal(aux[1:], aux[:-1])
+        return aux, _cre.ones((get_aval(perm).shape[0],), bool), perm
+    ne = _el.not_equal(aux[1:], aux[:-1])
     if equal_nan and np.issubdtype(aval.dtype, np.inexact):
-        ne = fnp.logical_and(ne, fnp.logical_not(fnp.logical_and(fnp.isnan(aux[1:]), fnp.isnan(aux[:-1]))))
+        ne = _el.logical_and(ne, _el.logical_not(_el.logical_and(_fm.isnan(aux[1:]), _fm.isnan(aux[:-1]))))
     if aval.ndim > 1:
-        ne = fnp.any(ne, axis=tuple(range(1, aval.ndim)))
-    mask = fnp.concatenate([fnp.ones((1,), bool), ne])
+        ne = _ss.any(ne, axis=tuple(range(1, aval.ndim)))
+    mask = _man.concatenate([_cre.ones((1,), bool), ne])
     return aux, mask, perm
 
 
@@ -118,31 +127,31 @@ def _unique_core(ar, size, fill_value, equal_nan):
     """Everything ``unique`` can return, for a static ``size``, plus the true number of unique values."""
     aux, mask, perm = _unique_sorted_mask(ar, equal_nan)
     n = get_aval(mask).shape[0]
-    num = fnp.sum(mask)
+    num = _red.sum(mask)
     ind = _nonzero_1d(mask, size, 0)
-    values = fnp.take(aux, ind, axis=0, mode="promise_in_bounds") if n else aux
+    values = _ix.take(aux, ind, axis=0, mode="promise_in_bounds") if n else aux
     if fill_value is not None:
-        fill = fnp.asarray(fill_value).astype(get_aval(values).dtype)
+        fill = _conv.asarray(fill_value).astype(get_aval(values).dtype)
         out_shape = (size, *get_aval(values).shape[1:])
         if get_aval(values).shape[0]:
-            valid = fnp.less(fnp.arange(size), num)
-            valid = fnp.reshape(valid, (size,) + (1,) * (len(out_shape) - 1))
-            values = fnp.where(valid, values, fill)
+            valid = _el.less(_cre.arange(size), num)
+            valid = _man.reshape(valid, (size,) + (1,) * (len(out_shape) - 1))
+            values = _el.where(valid, values, fill)
         else:
-            values = fnp.full(out_shape, fill, get_aval(values).dtype)
-    index = fnp.take(perm, ind, mode="promise_in_bounds") if n else perm
-    rank = fnp.subtract(fnp.cumsum(mask), 1)
+            values = _cre.full(out_shape, fill, get_aval(values).dtype)
+    index = _ix.take(perm, ind, mode="promise_in_bounds") if n else perm
+    rank = _el.subtract(_ss.cumsum(mask), 1)
     inverse = (
-        at(fnp.zeros((n,), _int_dtype()))[perm].set(rank.astype(_int_dtype()))
+        at(_cre.zeros((n,), _int_dtype()))[perm].set(rank.astype(_int_dtype()))
         if n
-        else fnp.zeros((get_aval(ar).shape[0],), _int_dtype())
+        else _cre.zeros((get_aval(ar).shape[0],), _int_dtype())
     )
     if n:
         starts = _nonzero_1d(mask, size + 1, 0)
-        starts = fnp.concatenate([starts[:1], fnp.where(fnp.not_equal(starts[1:], 0), starts[1:], n)])
-        counts = fnp.diff(starts)
+        starts = _man.concatenate([starts[:1], _el.where(_el.not_equal(starts[1:], 0), starts[1:], n)])
+        counts = _shp.diff(starts)
     else:
-        counts = fnp.zeros((0,), _int_dtype())
+        counts = _cre.zeros((0,), _int_dtype())
     return values, index, inverse, counts, num
 
 
@@ -165,7 +174,6 @@ def unique(
     ``ar`` is traced); the padding is ``fill_value`` or, by default, the smallest unique value. The
     derivative of a unique value flows to its first occurrence in ``ar``.
 
-    >>> import fungrad.numpy as fnp
     >>> vals, counts = fnp.unique(fnp.array([3, 1, 3, 2, 1, 3]), return_counts=True)
     >>> vals.tolist(), counts.tolist()
     ([1, 2, 3], [2, 1, 3])
@@ -173,13 +181,13 @@ def unique(
     [1.0, 2.0, 0.0]
     """
     del sorted  # the result is always sorted, as in JAX
-    ar = fnp.asarray(ar)
+    ar = _conv.asarray(ar)
     shape = get_aval(ar).shape
     if axis is None:
-        ar, axis_ = fnp.ravel(ar), 0
+        ar, axis_ = _man.ravel(ar), 0
     else:
         axis_ = operator.index(axis) % max(len(shape), 1)
-        ar = fnp.moveaxis(ar, axis_, 0)
+        ar = _man.moveaxis(ar, axis_, 0)
     n = get_aval(ar).shape[0]
     if size is not None:
         size = _static_size(size, "unique")
@@ -192,10 +200,10 @@ def unique(
         k = _concrete_count(num, "unique") if n else 0
         values, index, counts = values[:k], index[:k], counts[:k]
         if n == 0 and get_aval(ar).ndim > 1:
-            values = fnp.zeros((0, *get_aval(ar).shape[1:]), get_aval(ar).dtype)
-    values = fnp.moveaxis(values, 0, axis_)
+            values = _cre.zeros((0, *get_aval(ar).shape[1:]), get_aval(ar).dtype)
+    values = _man.moveaxis(values, 0, axis_)
     if axis is None and return_inverse:
-        inverse = fnp.reshape(inverse, shape)
+        inverse = _man.reshape(inverse, shape)
     out = (values,)
     if return_index:
         out += (index,)
@@ -232,7 +240,6 @@ class UniqueInverseResult(NamedTuple):
 def unique_all(x, /, *, size: int | None = None, fill_value=None) -> UniqueAllResult:
     """Unique values with first indices, inverse indices and counts (array API; NaNs stay distinct).
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.unique_all(fnp.array([2, 1, 2])).counts.tolist()
     [1, 2]
     """
@@ -242,7 +249,6 @@ def unique_all(x, /, *, size: int | None = None, fill_value=None) -> UniqueAllRe
 def unique_counts(x, /, *, size: int | None = None, fill_value=None) -> UniqueCountsResult:
     """Unique values and their counts (array API; NaNs stay distinct).
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.unique_counts(fnp.array([2, 1, 2])).counts.tolist()
     [1, 2]
     """
@@ -252,7 +258,6 @@ def unique_counts(x, /, *, size: int | None = None, fill_value=None) -> UniqueCo
 def unique_inverse(x, /, *, size: int | None = None, fill_value=None) -> UniqueInverseResult:
     """Unique values and the indices that rebuild ``x`` from them (array API; NaNs stay distinct).
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.unique_inverse(fnp.array([2, 1, 2])).inverse_indices.tolist()
     [1, 0, 1]
     """
@@ -262,7 +267,6 @@ def unique_inverse(x, /, *, size: int | None = None, fill_value=None) -> UniqueI
 def unique_values(x, /, *, size: int | None = None, fill_value=None):
     """The sorted unique values (array API; NaNs stay distinct).
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.unique_values(fnp.array([2, 1, 2])).tolist()
     [1, 2]
     """
@@ -278,7 +282,6 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
     ``method``: ``"auto"``/``"compare_all"`` compare every pair, ``"binary_search"``/``"sort"`` search
     the sorted test elements; all give the same answer (NaN is never found).
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.isin(fnp.array([1, 2, 3]), fnp.array([3, 1])).tolist()
     [True, False, True]
     """
@@ -286,49 +289,49 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
         raise ValueError(
             f"method={method!r} is not implemented; options are 'compare_all', 'binary_search', 'sort', 'auto'"
         )
-    element, test = fnp.asarray(element), fnp.asarray(test_elements)
+    element, test = _conv.asarray(element), _conv.asarray(test_elements)
     shape = get_aval(element).shape
-    a, b = fnp.ravel(element), fnp.ravel(test)
-    dtype = fnp.result_type(a, b)
+    a, b = _man.ravel(element), _man.ravel(test)
+    dtype = _conv.result_type(a, b)
     a, b = a.astype(dtype), b.astype(dtype)
     if get_aval(a).size == 0 or get_aval(b).size == 0:
-        return fnp.full(shape, bool(invert), bool)
+        return _cre.full(shape, bool(invert), bool)
     if method in ("auto", "compare_all"):
-        found = fnp.any(fnp.equal(a[:, None], b[None, :]), axis=-1)
+        found = _ss.any(_el.equal(a[:, None], b[None, :]), axis=-1)
     else:
-        b = fnp.sort(b)
-        found = fnp.equal(a, fnp.take(b, fnp.searchsorted(b, a), mode="clip"))
+        b = _ss.sort(b)
+        found = _el.equal(a, _ix.take(b, _srch.searchsorted(b, a), mode="clip"))
     if invert:
-        found = fnp.logical_not(found)
-    return fnp.reshape(found, shape)
+        found = _el.logical_not(found)
+    return _man.reshape(found, shape)
 
 
 def _unique_padded(a):
     """Unique values of a 1-D ``a`` in the first ``k`` of ``len(a)`` slots, their first indices, and ``k``."""
     n = get_aval(a).shape[0]
     values, index, _, _, num = _unique_core(a, n, 0, True) if n else (a, a.astype(_int_dtype()), None, None, 0)
-    return values, index, fnp.asarray(num, _int_dtype())
+    return values, index, _conv.asarray(num, _int_dtype())
 
 
 def _fill_results(vals, num, fill_value):
     """Padding after the first ``num`` results: ``fill_value``, or by default the smallest result (0 if none)."""
-    keep = fnp.less(fnp.arange(get_aval(vals).shape[0]), num)
+    keep = _el.less(_cre.arange(get_aval(vals).shape[0]), num)
     if fill_value is not None:
-        return fnp.where(keep, vals, fnp.asarray(fill_value).astype(get_aval(vals).dtype))
+        return _el.where(keep, vals, _conv.asarray(fill_value).astype(get_aval(vals).dtype))
     if get_aval(vals).shape[0] == 0:
         return vals
-    vals = fnp.where(keep, vals, fnp.max(vals))
-    return fnp.where(keep, vals, fnp.min(vals))
+    vals = _el.where(keep, vals, _red.max(vals))
+    return _el.where(keep, vals, _red.min(vals))
 
 
 def _sorted_valid(arr1, k1, arr2, k2, extra=()):
     """The valid (first ``k``) entries of both padded arrays sorted together stably, invalid ones last."""
     n1, n2 = get_aval(arr1).shape[0], get_aval(arr2).shape[0]
-    valid = fnp.concatenate([fnp.less(fnp.arange(n1), k1), fnp.less(fnp.arange(n2), k2)])
-    arr = fnp.concatenate([arr1, arr2])
-    invalid = fnp.logical_not(valid)
+    valid = _man.concatenate([_el.less(_cre.arange(n1), k1), _el.less(_cre.arange(n2), k2)])
+    arr = _man.concatenate([arr1, arr2])
+    invalid = _el.logical_not(valid)
     out = scans.sort([invalid, arr, *extra], 0, is_stable=True, num_keys=2)
-    return fnp.logical_not(out[0]), out[1], out[2:]
+    return _el.logical_not(out[0]), out[1], out[2:]
 
 
 def _cut(result, num, fname):
@@ -340,31 +343,30 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
     """Sorted values present in both (flattened) inputs; ``return_indices`` adds where each first
     occurs in ``ar1`` and ``ar2``. ``size`` pads the result (indices padded out of bounds).
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.intersect1d(fnp.array([1, 3, 4, 3]), fnp.array([3, 1, 2, 1])).tolist()
     [1, 3]
     """
-    a, b = fnp.ravel(fnp.asarray(ar1)), fnp.ravel(fnp.asarray(ar2))
-    dtype = fnp.result_type(a, b)
+    a, b = _man.ravel(_conv.asarray(ar1)), _man.ravel(_conv.asarray(ar2))
+    dtype = _conv.result_type(a, b)
     a, b = a.astype(dtype), b.astype(dtype)
     n1, n2 = get_aval(a).shape[0], get_aval(b).shape[0]
     if assume_unique:
-        u1, i1, k1 = a, fnp.arange(n1, dtype=_int_dtype()), n1
-        u2, i2, k2 = b, fnp.arange(n2, dtype=_int_dtype()), n2
+        u1, i1, k1 = a, _cre.arange(n1, dtype=_int_dtype()), n1
+        u2, i2, k2 = b, _cre.arange(n2, dtype=_int_dtype()), n2
     else:
         (u1, i1, k1), (u2, i2, k2) = _unique_padded(a), _unique_padded(b)
-    valid, aux, (order,) = _sorted_valid(u1, k1, u2, k2, [fnp.arange(n1 + n2, dtype=_int_dtype())])
-    hit = fnp.logical_and(fnp.equal(aux[1:], aux[:-1]), valid[1:])  # a value of u1 followed by the same of u2
-    num = fnp.sum(hit)
+    valid, aux, (order,) = _sorted_valid(u1, k1, u2, k2, [_cre.arange(n1 + n2, dtype=_int_dtype())])
+    hit = _el.logical_and(_el.equal(aux[1:], aux[:-1]), valid[1:])  # a value of u1 followed by the same of u2
+    num = _red.sum(hit)
     out_size = (n1 + n2) if size is None else _static_size(size, "intersect1d")
-    pos = _nonzero_1d(hit, out_size, n1 + n2) if n1 + n2 else fnp.zeros((out_size,), _int_dtype())
+    pos = _nonzero_1d(hit, out_size, n1 + n2) if n1 + n2 else _cre.zeros((out_size,), _int_dtype())
     vals = at(aux)[pos].get(mode="fill", fill_value=0)
     vals = _fill_results(vals, num, fill_value)
     result = vals
     if return_indices:
-        keep = fnp.less(fnp.arange(out_size), num)
-        j1 = fnp.where(keep, at(order)[pos].get(mode="fill", fill_value=n1), n1)
-        j2 = fnp.where(keep, fnp.subtract(at(order)[pos + 1].get(mode="fill", fill_value=n1 + n2), n1), n2)
+        keep = _el.less(_cre.arange(out_size), num)
+        j1 = _el.where(keep, at(order)[pos].get(mode="fill", fill_value=n1), n1)
+        j2 = _el.where(keep, _el.subtract(at(order)[pos + 1].get(mode="fill", fill_value=n1 + n2), n1), n2)
         j1 = at(i1)[j1].get(mode="fill", fill_value=n1)
         j2 = at(i2)[j2].get(mode="fill", fill_value=n2)
         result = (vals, j1, j2)
@@ -374,11 +376,10 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
 def union1d(ar1, ar2, *, size=None, fill_value=None):
     """Sorted unique values present in either (flattened) input.
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.union1d(fnp.array([1, 3]), fnp.array([3, 2])).tolist()
     [1, 2, 3]
     """
-    both = fnp.concatenate([fnp.ravel(fnp.asarray(ar1)), fnp.ravel(fnp.asarray(ar2))])
+    both = _man.concatenate([_man.ravel(_conv.asarray(ar1)), _man.ravel(_conv.asarray(ar2))])
     return unique(both, size=size, fill_value=fill_value)
 
 
@@ -386,36 +387,34 @@ def setdiff1d(ar1, ar2, assume_unique: bool = False, *, size=None, fill_value=No
     """Sorted unique values of ``ar1`` that are not in ``ar2`` (``assume_unique`` keeps ``ar1``'s order).
     With ``size`` the padding is ``fill_value`` (default 0).
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.setdiff1d(fnp.array([4, 1, 3, 1]), fnp.array([3])).tolist()
     [1, 4]
     """
-    a, b = fnp.ravel(fnp.asarray(ar1)), fnp.ravel(fnp.asarray(ar2))
+    a, b = _man.ravel(_conv.asarray(ar1)), _man.ravel(_conv.asarray(ar2))
     n = get_aval(a).shape[0]
     out_size = n if size is None else _static_size(size, "setdiff1d")
-    fill = fnp.full((), 0 if fill_value is None else fill_value, get_aval(a).dtype)
+    fill = _cre.full((), 0 if fill_value is None else fill_value, get_aval(a).dtype)
     if n == 0:
-        return fnp.full((out_size if size is not None else 0,), fill, get_aval(a).dtype)
+        return _cre.full((out_size if size is not None else 0,), fill, get_aval(a).dtype)
     if assume_unique:
         u, k = a, n
     else:
         u, _, k = _unique_padded(a)
-    keep = fnp.logical_and(isin(u, b, invert=True), fnp.less(fnp.arange(n), k))
-    num = fnp.sum(keep)
-    vals = fnp.take(u, _nonzero_1d(keep, out_size, 0), mode="promise_in_bounds")
-    vals = fnp.where(fnp.less(fnp.arange(out_size), num), vals, fill)
+    keep = _el.logical_and(isin(u, b, invert=True), _el.less(_cre.arange(n), k))
+    num = _red.sum(keep)
+    vals = _ix.take(u, _nonzero_1d(keep, out_size, 0), mode="promise_in_bounds")
+    vals = _el.where(_el.less(_cre.arange(out_size), num), vals, fill)
     return _cut(vals, num, "setdiff1d") if size is None else vals
 
 
 def setxor1d(ar1, ar2, assume_unique: bool = False, *, size=None, fill_value=None):
     """Sorted values present in exactly one of the (flattened) inputs.
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.setxor1d(fnp.array([1, 2, 3]), fnp.array([2, 3, 4])).tolist()
     [1, 4]
     """
-    a, b = fnp.ravel(fnp.asarray(ar1)), fnp.ravel(fnp.asarray(ar2))
-    dtype = fnp.result_type(a, b)
+    a, b = _man.ravel(_conv.asarray(ar1)), _man.ravel(_conv.asarray(ar2))
+    dtype = _conv.result_type(a, b)
     a, b = a.astype(dtype), b.astype(dtype)
     n1, n2 = get_aval(a).shape[0], get_aval(b).shape[0]
     if assume_unique:
@@ -425,14 +424,14 @@ def setxor1d(ar1, ar2, assume_unique: bool = False, *, size=None, fill_value=Non
     n = n1 + n2
     out_size = n if size is None else _static_size(size, "setxor1d")
     if n == 0:
-        return fnp.zeros((out_size,), dtype)
+        return _cre.zeros((out_size,), dtype)
     valid, aux, _ = _sorted_valid(u1, k1, u2, k2)
-    new_before = fnp.concatenate([fnp.ones((1,), bool), fnp.not_equal(aux[1:], aux[:-1])])
-    new_after = fnp.concatenate(
-        [fnp.logical_or(fnp.not_equal(aux[1:], aux[:-1]), fnp.logical_not(valid[1:])), fnp.ones((1,), bool)]
+    new_before = _man.concatenate([_cre.ones((1,), bool), _el.not_equal(aux[1:], aux[:-1])])
+    new_after = _man.concatenate(
+        [_el.logical_or(_el.not_equal(aux[1:], aux[:-1]), _el.logical_not(valid[1:])), _cre.ones((1,), bool)]
     )
-    single = fnp.logical_and(valid, fnp.logical_and(new_before, new_after))
-    num = fnp.sum(single)
+    single = _el.logical_and(valid, _el.logical_and(new_before, new_after))
+    num = _red.sum(single)
     vals = at(aux)[_nonzero_1d(single, out_size, n)].get(mode="fill", fill_value=0)
     vals = _fill_results(vals, num, fill_value)
     return _cut(vals, num, "setxor1d") if size is None else vals
@@ -446,30 +445,29 @@ def compress(condition, a, axis: int | None = None, *, size=None, fill_value=0, 
 
     ``size`` fixes the number of slices (padded with ``fill_value``), as needed under ``jit``/``vmap``.
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.compress(fnp.array([True, False, True]), fnp.array([[1, 2, 3], [4, 5, 6]]), axis=1).tolist()
     [[1, 3], [4, 6]]
     """
     if out is not None:
         raise NotImplementedError("compress: the 'out' argument is not supported")
-    cond = fnp.asarray(condition).astype(bool)
+    cond = _conv.asarray(condition).astype(bool)
     if get_aval(cond).ndim != 1:
         raise ValueError("condition must be a 1D array")
-    arr = fnp.asarray(a)
+    arr = _conv.asarray(a)
     if axis is None:
-        arr, axis = fnp.ravel(arr), 0
+        arr, axis = _man.ravel(arr), 0
     else:
         axis = operator.index(axis) % max(get_aval(arr).ndim, 1)
-        arr = fnp.moveaxis(arr, axis, 0)
+        arr = _man.moveaxis(arr, axis, 0)
     n = get_aval(arr).shape[0]
     cond, extra = cond[:n], cond[n:]
     arr = arr[: get_aval(cond).shape[0]]
     m = get_aval(cond).shape[0]
     if size is None:
-        if get_aval(extra).shape[0] and _concrete_count(fnp.sum(extra), "compress"):
+        if get_aval(extra).shape[0] and _concrete_count(_red.sum(extra), "compress"):
             raise ValueError("condition contains entries that are out of bounds")
-        k = _concrete_count(fnp.sum(cond), "compress")
-        result = fnp.take(arr, _nonzero_1d(cond, k, 0), axis=0, mode="promise_in_bounds")
+        k = _concrete_count(_red.sum(cond), "compress")
+        result = _ix.take(arr, _nonzero_1d(cond, k, 0), axis=0, mode="promise_in_bounds")
     else:
         size = _static_size(size, "compress")
         if not 0 <= size <= m:
@@ -477,37 +475,37 @@ def compress(condition, a, axis: int | None = None, *, size=None, fill_value=0, 
                 f"size must be positive and not greater than the size of the array axis; got size={size} "
                 f"for a.shape[axis]={m}"
             )
-        mask = fnp.reshape(cond, (m,) + (1,) * (get_aval(arr).ndim - 1))
-        arr = fnp.where(mask, arr, fnp.asarray(fill_value).astype(get_aval(arr).dtype))
-        order = fnp.argsort(cond, stable=True, descending=True)
-        result = fnp.take(arr, order, axis=0, mode="promise_in_bounds")[:size]
-    return fnp.moveaxis(result, 0, axis)
+        mask = _man.reshape(cond, (m,) + (1,) * (get_aval(arr).ndim - 1))
+        arr = _el.where(mask, arr, _conv.asarray(fill_value).astype(get_aval(arr).dtype))
+        order = _ss.argsort(cond, stable=True, descending=True)
+        result = _ix.take(arr, order, axis=0, mode="promise_in_bounds")[:size]
+    return _man.moveaxis(result, 0, axis)
 
 
 def extract(condition, arr, *, size=None, fill_value=0):
     """The elements of the flattened ``arr`` where the flattened ``condition`` is true.
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.extract(fnp.array([[True, False], [False, True]]), fnp.array([[1, 2], [3, 4]])).tolist()
     [1, 4]
     """
-    return compress(fnp.ravel(fnp.asarray(condition)), fnp.ravel(fnp.asarray(arr)), size=size, fill_value=fill_value)
+    return compress(
+        _man.ravel(_conv.asarray(condition)), _man.ravel(_conv.asarray(arr)), size=size, fill_value=fill_value
+    )
 
 
 def _tile_to(v, n: int):
     reps = -(-n // max(get_aval(v).shape[0], 1))
-    return fnp.tile(v, reps)[:n] if reps > 1 else v[:n]
+    return _shp.tile(v, reps)[:n] if reps > 1 else v[:n]
 
 
 def place(arr, mask, vals, *, inplace: bool = True):
     """A copy of ``arr`` with the entries where ``mask`` is true set from ``vals`` (repeated as needed).
     fungrad arrays are immutable, so ``inplace=False`` is required, as in JAX.
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.place(fnp.zeros(4), fnp.array([True, False, True, True]), fnp.array([1.0, 2.0]), inplace=False).tolist()
     [1.0, 0.0, 2.0, 1.0]
     """
-    data, mask, vals = fnp.asarray(arr), fnp.asarray(mask), fnp.ravel(fnp.asarray(vals))
+    data, mask, vals = _conv.asarray(arr), _conv.asarray(mask), _man.ravel(_conv.asarray(vals))
     if inplace:
         raise ValueError(
             "place cannot modify arrays in-place, because fungrad arrays are immutable. "
@@ -520,16 +518,15 @@ def place(arr, mask, vals, *, inplace: bool = True):
     n = get_aval(data).size
     if not n:
         return data
-    slots = _nonzero_1d(fnp.ravel(mask), n, n)
-    flat = at(fnp.ravel(data))[slots].set(_tile_to(vals, n), mode="drop")
-    return fnp.reshape(flat, get_aval(data).shape)
+    slots = _nonzero_1d(_man.ravel(mask), n, n)
+    flat = at(_man.ravel(data))[slots].set(_tile_to(vals, n), mode="drop")
+    return _man.reshape(flat, get_aval(data).shape)
 
 
 def put(a, ind, v, mode: str | None = None, *, inplace: bool = True):
     """A copy of ``a`` with the flat positions ``ind`` set to ``v`` (repeated as needed); ``mode``:
     None drops out-of-bounds indices, ``"clip"`` clamps, ``"wrap"`` wraps. Requires ``inplace=False``.
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.put(fnp.zeros(4), fnp.array([0, 2]), fnp.array([5.0, 6.0]), inplace=False).tolist()
     [5.0, 0.0, 6.0, 0.0]
     """
@@ -538,7 +535,7 @@ def put(a, ind, v, mode: str | None = None, *, inplace: bool = True):
             "put cannot modify arrays in-place, because fungrad arrays are immutable. "
             "Pass inplace=False to instead return an updated array."
         )
-    arr, ind, v = fnp.asarray(a), fnp.ravel(fnp.asarray(ind)), fnp.ravel(fnp.asarray(v))
+    arr, ind, v = _conv.asarray(a), _man.ravel(_conv.asarray(ind)), _man.ravel(_conv.asarray(v))
     n = get_aval(arr).size
     if not n or not get_aval(ind).size or not get_aval(v).size:
         return arr
@@ -546,26 +543,25 @@ def put(a, ind, v, mode: str | None = None, *, inplace: bool = True):
     if mode is None:
         scatter_mode = "drop"
     elif mode == "clip":
-        ind, scatter_mode = fnp.clip(ind, 0, n - 1), "promise_in_bounds"
+        ind, scatter_mode = _el.clip(ind, 0, n - 1), "promise_in_bounds"
     elif mode == "wrap":
-        ind, scatter_mode = fnp.remainder(ind, n), "promise_in_bounds"
+        ind, scatter_mode = _el.remainder(ind, n), "promise_in_bounds"
     elif mode == "raise":
         raise NotImplementedError("The 'raise' mode to put is not supported.")
     else:
         raise ValueError(f"mode should be one of 'wrap' or 'clip'; got mode={mode!r}")
-    flat = at(fnp.ravel(arr))[ind].set(v, mode=scatter_mode)
-    return fnp.reshape(flat, get_aval(arr).shape)
+    flat = at(_man.ravel(arr))[ind].set(v, mode=scatter_mode)
+    return _man.reshape(flat, get_aval(arr).shape)
 
 
 def trim_zeros(filt, trim: str = "fb", axis=None):
     """``filt`` without its leading (``"f"``) and/or trailing (``"b"``) all-zero slices along ``axis``
     (every axis by default). The result's shape depends on the data, so ``filt`` must be concrete.
 
-    >>> import fungrad.numpy as fnp
     >>> fnp.trim_zeros(fnp.array([0.0, 1.0, 0.0, 2.0, 0.0])).tolist()
     [1.0, 0.0, 2.0]
     """
-    filt = fnp.asarray(filt)
+    filt = _conv.asarray(filt)
     try:
         concrete = np.asarray(to_concrete_value(filt))
     except ConcretizationError as err:
