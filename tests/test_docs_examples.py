@@ -21,7 +21,13 @@ import jax
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PAGES = ["docs/custom_rules.md", "docs/checkpointing.md", "docs/control_flow.md", "docs/debugging.md", "docs/complex.md"]
+PAGES = [
+    "docs/custom_rules.md",
+    "docs/checkpointing.md",
+    "docs/control_flow.md",
+    "docs/debugging.md",
+    "docs/complex.md",
+]
 
 _FENCE = re.compile(r"^```(\w*)\s*$")
 
