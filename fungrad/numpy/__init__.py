@@ -32,11 +32,7 @@ from fungrad.numpy._creation import (
 from fungrad.numpy._elementwise import (
     abs,
     absolute,
-    add,
     around,
-    bitwise_and,
-    bitwise_or,
-    bitwise_xor,
     ceil,
     clip,
     cos,
@@ -54,14 +50,8 @@ from fungrad.numpy._elementwise import (
     less_equal,
     log,
     log1p,
-    logical_and,
     logical_not,
-    logical_or,
-    maximum,
-    minimum,
     mod,
-    multiply,
-    negative,
     not_equal,
     positive,
     power,
@@ -72,7 +62,6 @@ from fungrad.numpy._elementwise import (
     sin,
     sqrt,
     square,
-    subtract,
     tan,
     tanh,
     true_divide,
@@ -176,6 +165,24 @@ from fungrad.numpy._special import (
     log2,
     log10,
     sinh,
+)
+from fungrad.numpy._ufunc import (  # ufunc objects, with .reduce/.accumulate/.at/.reduceat/.outer
+    add,
+    bitwise_and,
+    bitwise_or,
+    bitwise_xor,
+    frompyfunc,
+    logaddexp,
+    logaddexp2,
+    logical_and,
+    logical_or,
+    logical_xor,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    subtract,
+    ufunc,
 )
 
 # The public names, one sorted block (new modules add their names here too).
@@ -446,9 +453,6 @@ from fungrad.numpy._float_math import (  # noqa: E402
     isposinf,
     ldexp,
     left_shift,
-    logaddexp,
-    logaddexp2,
-    logical_xor,
     modf,
     pow,
     rad2deg,
@@ -486,10 +490,12 @@ from fungrad.numpy._editing import *  # noqa: E402, F403
 from fungrad.numpy._editing import __all__ as _editing_all  # noqa: E402
 from fungrad.numpy._grids import *  # noqa: E402, F403
 from fungrad.numpy._grids import __all__ as _grids_all  # noqa: E402
+from fungrad.numpy._io import *  # noqa: E402, F403
+from fungrad.numpy._io import __all__ as _io_all  # noqa: E402
 from fungrad.numpy._sets import *  # noqa: E402, F403
 from fungrad.numpy._sets import __all__ as _sets_all  # noqa: E402
 
-__all__ += [*_editing_all, *_grids_all, *_sets_all]
+__all__ += [*_editing_all, *_grids_all, *_sets_all, *_io_all, "frompyfunc", "ufunc"]
 
 if "choose" in _editing_all and "compress" in _sets_all:
     _methods.install_late(choose, compress)  # noqa: F405 - from the star imports above
