@@ -42,8 +42,13 @@ from fungrad.scipy._special_extra import (
     rel_entr,
     zeta,
 )
+from fungrad.scipy._special_hypergeometric import bessel_jn, hyp1f1, hyp2f1, sph_harm_y
 
 __all__ = [
+    "bessel_jn",
+    "hyp1f1",
+    "hyp2f1",
+    "sph_harm_y",
     "bernoulli",
     "beta",
     "boxcox",
