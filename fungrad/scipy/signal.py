@@ -22,8 +22,20 @@ from fungrad.numpy import fft as _fft
 from fungrad.numpy._complex import conj as _conj
 from fungrad.numpy._complex import iscomplexobj as _iscomplexobj
 from fungrad.numpy._conversion import _promote, _to_inexact
+from fungrad.scipy._signal_spectral import csd, istft, stft, welch
 
-__all__ = ["convolve", "convolve2d", "correlate", "correlate2d", "detrend", "fftconvolve"]
+__all__ = [
+    "convolve",
+    "convolve2d",
+    "correlate",
+    "correlate2d",
+    "csd",
+    "detrend",
+    "fftconvolve",
+    "istft",
+    "stft",
+    "welch",
+]
 
 _MODES = ("full", "same", "valid")
 

@@ -35,6 +35,7 @@ from fungrad.scipy.stats import (
     wrapcauchy,
 )
 from fungrad.scipy.stats._core import ModeResult, mode, rankdata, sem
+from fungrad.scipy.stats._kde import gaussian_kde
 
 __all__ = [
     "ModeResult",
@@ -47,6 +48,7 @@ __all__ = [
     "dirichlet",
     "expon",
     "gamma",
+    "gaussian_kde",
     "gennorm",
     "geom",
     "gumbel_l",
