@@ -9,6 +9,7 @@ stable place for the rest of fungrad (``nn``, ``scipy``, ``random``) to get NumP
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import jax
@@ -44,30 +45,104 @@ def _concrete(x, dtype=None, weak: bool = False):
     return out
 
 
-def asarray(x, dtype=None):
-    """``x`` as an array (a tracer stays a tracer), optionally cast to ``dtype``.
+def asarray(a, dtype=None, order=None, *, copy=None, device=None):
+    """``a`` as an array (a tracer stays a tracer), optionally cast to ``dtype``.
+
+    As ``jax.numpy.asarray``: ``order`` may only be None or ``"K"``; ``copy=True`` copies a
+    concrete array (a traced value is immutable, so it is returned as is); ``device`` (a
+    ``jax.Device`` or ``Sharding``) places a concrete result there, while a traced result is left to
+    the enclosing transformation's placement.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.asarray([1.0, 2.0]).shape
     (2,)
     """
+    _check_order("asarray", order)
+    return _place(_asarray(a, dtype, copy=bool(copy)), device)
+
+
+def _asarray(x, dtype=None, copy: bool = False):
     if isinstance(x, Tracer):
         return x if dtype is None else ew.convert_element_type(x, jax.dtypes.canonicalize_dtype(dtype))
     if isinstance(x, (list, tuple)) and any(isinstance(e, Tracer) for e in jax.tree_util.tree_leaves(x)):
-        stacked = _stack([asarray(e) for e in x])
-        return stacked if dtype is None else asarray(stacked, dtype)
+        stacked = _stack([_asarray(e) for e in x])
+        return stacked if dtype is None else _asarray(stacked, dtype)
     if dtype is not None:
         dtype = jax.dtypes.canonicalize_dtype(dtype)
     if not core.is_array_like(x) and not isinstance(x, (list, tuple)):
         core.get_aval(x)  # raises the friendly error
-    return _concrete(x, dtype)
+    out = _concrete(x, dtype)
+    if copy and out is x:
+        with jax.ensure_compile_time_eval():
+            out = jnp.array(out, copy=True)
+    return out
 
 
-array = asarray
+def array(object, dtype=None, *args, copy: bool = True, order: str | None = "K", ndmin: int = 0, device=None):  # noqa: A002
+    """``object`` as a new array, as ``jax.numpy.array``: ``ndmin`` prepends size-1 axes up to that
+    many dimensions; ``copy``, ``order`` and ``device`` as in :func:`asarray` (``copy`` defaults to True).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.array([1.0, 2.0], ndmin=3).shape
+    (1, 1, 2)
+    """
+    if args:  # jax.numpy still takes copy, order, ndmin positionally, with a deprecation warning
+        if len(args) > 3:
+            raise TypeError(f"array() takes at most 5 positional arguments but {len(args) + 2} were given")
+        defaults = [True, "K", 0]
+        for i, name in enumerate(["copy", "order", "ndmin"][: len(args)]):
+            if [copy, order, ndmin][i] != defaults[i]:
+                raise TypeError(f"array() got multiple values for argument '{name}'")
+        copy, order, ndmin = (list(args) + [copy, order, ndmin][len(args) :])[:3]
+        warnings.warn(
+            "Passing the copy, order, and ndmin arguments to fnp.array positionally is deprecated (as in "
+            "jax.numpy). Use keyword arguments instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    _check_order("array", order)
+    out = _asarray(object, dtype, copy=bool(copy))
+    missing = int(ndmin) - get_aval(out).ndim
+    if missing > 0:
+        out = sh.expand_dims(out, tuple(range(missing)))
+    return _place(out, device)
+
+
+def _check_order(name: str, order) -> None:
+    if order is not None and order != "K":
+        raise NotImplementedError(
+            f"{name}: only order='K' (or None) is implemented, got order={order!r} (as in jax.numpy)"
+        )
+
+
+def _place(x, device):
+    """``device=``: a concrete array goes to that device or sharding; a traced value is left to the
+    enclosing transformation's placement (jax.numpy under ``jit`` likewise leaves it to the compiler)."""
+    if device is None or isinstance(x, Tracer):
+        return x
+    return jax.device_put(x, device)
+
+
+def _check_out(name: str, out) -> None:
+    """NumPy's ``out=`` (writing into an existing array) has no meaning for immutable arrays."""
+    if out is not None:
+        raise NotImplementedError(
+            f"The 'out' argument to fnp.{name} is not supported (arrays are immutable, as in JAX)"
+        )
+
+
+def _check_where(name: str, where):
+    """The ``where=`` mask of a reduction as a boolean array (or None); other dtypes are refused, as in JAX."""
+    if where is None:
+        return None
+    where = _to_array(where)
+    if get_aval(where).dtype != np.bool_:
+        raise ValueError(f"fnp.{name}: where must be None or a boolean array; got where.dtype={get_aval(where).dtype}")
+    return where
 
 
 def _to_array(x):
-    return x if isinstance(x, (Tracer, jax.Array)) else asarray(x)
+    return x if isinstance(x, (Tracer, jax.Array)) else _asarray(x)
 
 
 def _promote(*args):
@@ -107,14 +182,14 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     return tuple(out)
 
 
-def broadcast_to(x, shape):
-    """Broadcast ``x`` to ``shape`` with NumPy's rules.
+def broadcast_to(array, shape):  # noqa: A002 - jax.numpy's name
+    """Broadcast ``array`` to ``shape`` with NumPy's rules.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.broadcast_to(fnp.ones(3), (2, 3)).shape
     (2, 3)
     """
-    x = _to_array(x)
+    x = _to_array(array)
     shape = tuple(int(d) for d in shape)
     x_shape = get_aval(x).shape
     if x_shape == shape:
@@ -169,14 +244,14 @@ def _stack(arrays: Sequence, axis: int = 0):
     return sh.concatenate([sh.expand_dims(a, (axis,)) for a in arrays], axis)
 
 
-def astype(x, dtype):
-    """``x`` cast to ``dtype``.
+def astype(x, dtype, /, *, copy: bool = False, device=None):
+    """``x`` cast to ``dtype`` (``copy`` and ``device`` as in :func:`asarray`).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.astype(fnp.array([1.7, -1.7]), fnp.int32).tolist()
     [1, -1]
     """
-    return asarray(x, dtype)
+    return _place(_asarray(x, dtype, copy=copy), device)
 
 
 def result_type(*args):

@@ -16,7 +16,7 @@ from fungrad.numpy._conversion import _promote, _to_inexact
 __all__ = ["convolve", "correlate"]
 
 
-def _conv1d(x, y, mode: str, op: str):
+def _conv1d(x, y, mode: str, op: str, precision, preferred_element_type):
     x, y = _promote(_to_inexact(x), _to_inexact(y))
     if get_aval(x).ndim != 1 or get_aval(y).ndim != 1:
         raise FungradTypeError(
@@ -40,26 +40,30 @@ def _conv1d(x, y, mode: str, op: str):
         raise FungradTypeError(f"{op}: mode must be one of ['full', 'same', 'valid'], got {mode!r}")
     lhs = _sh.reshape(x, (1, 1, get_aval(x).shape[0]))
     rhs = _sh.reshape(y, (1, 1, n))
-    out = _conv_prims.conv_general_dilated(lhs, rhs, (1,), [pads[mode]])
+    out = _conv_prims.conv_general_dilated(
+        lhs, rhs, (1,), [pads[mode]], precision=precision, preferred_element_type=preferred_element_type
+    )
     out = _sh.reshape(out, get_aval(out).shape[2:])
     return _sh.rev(out, (0,)) if reverse else out
 
 
-def convolve(a, v, mode: str = "full"):
+def convolve(a, v, mode: str = "full", *, precision=None, preferred_element_type=None):
     """Discrete linear convolution of two 1-D arrays (``mode``: ``"full"``, ``"same"`` or ``"valid"``).
+    ``precision`` and ``preferred_element_type`` go to the convolution, as in ``jax.lax``.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.convolve(fnp.array([1.0, 2.0, 3.0]), fnp.array([0.0, 1.0, 0.5])).tolist()
     [0.0, 1.0, 2.5, 4.0, 1.5]
     """
-    return _conv1d(a, v, mode, "convolve")
+    return _conv1d(a, v, mode, "convolve", precision, preferred_element_type)
 
 
-def correlate(a, v, mode: str = "valid"):
-    """Cross-correlation of two 1-D arrays (``mode`` default ``"valid"``, as NumPy).
+def correlate(a, v, mode: str = "valid", *, precision=None, preferred_element_type=None):
+    """Cross-correlation of two 1-D arrays (``mode`` default ``"valid"``, as NumPy); ``precision`` and
+    ``preferred_element_type`` as in :func:`convolve`.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.correlate(fnp.array([1.0, 2.0, 3.0]), fnp.array([0.0, 1.0, 0.5])).tolist()
     [3.5]
     """
-    return _conv1d(a, v, mode, "correlate")
+    return _conv1d(a, v, mode, "correlate", precision, preferred_element_type)

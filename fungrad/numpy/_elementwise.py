@@ -8,6 +8,7 @@ elementwise primitives, which carry the derivative and batching rules.
 from __future__ import annotations
 
 import operator
+import warnings
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from fungrad._src.primitives import complex_parts as cx
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives.special import shift_right_logical
 from fungrad.numpy._conversion import (
+    _check_out,
     _concrete,
     _promote,
     _promote_broadcast,
@@ -265,14 +267,15 @@ floor = _rounding(ew.floor, "floor", "[-2.0, 2.0]")
 ceil = _rounding(ew.ceil, "ceil", "[-1.0, 3.0]")
 
 
-def round(x, decimals: int = 0):  # noqa: A001
-    """Round half to even, like ``numpy.round``.
+def round(a, decimals: int = 0, out=None):  # noqa: A001
+    """Round half to even, like ``numpy.round`` (to ``decimals`` places).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.round(fnp.array([0.5, 1.5, 2.5])).tolist()
     [0.0, 2.0, 2.0]
     """
-    x = _to_array(x)
+    _check_out("round", out)
+    x = _to_array(a)
     if not core.is_differentiable_dtype(get_aval(x).dtype):
         return x
     if decimals == 0:
@@ -372,16 +375,27 @@ def where(condition, x, y):
     return ew.select_n(broadcast_to(condition, shape), broadcast_to(y, shape), broadcast_to(x, shape))
 
 
-def clip(x, a_min=None, a_max=None):
-    """Limit ``x`` to ``[a_min, a_max]`` (either bound may be None).
+def clip(arr=None, /, min=None, max=None, *, a_min=None, a_max=None):  # noqa: A002 - jax.numpy's names
+    """Limit ``arr`` to ``[min, max]`` (either bound may be None).
+
+    ``a_min``/``a_max`` are the older names of ``min``/``max`` (deprecated; jax.numpy has removed them).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.clip(fnp.array([-2.0, 0.5, 3.0]), 0.0, 1.0).tolist()
     [0.0, 0.5, 1.0]
+    >>> fnp.clip(fnp.array([-2.0, 0.5, 3.0]), max=1.0).tolist()
+    [-2.0, 0.5, 1.0]
     """
-    x = _to_array(x)
-    if a_min is not None:
-        x = maximum(x, a_min)
-    if a_max is not None:
-        x = minimum(x, a_max)
+    if a_min is not None or a_max is not None:
+        if (a_min is not None and min is not None) or (a_max is not None and max is not None):
+            raise TypeError("clip: give each bound once, as min/max (a_min/a_max are their deprecated names)")
+        warnings.warn("clip: a_min/a_max are deprecated; use min/max (as jax.numpy)", DeprecationWarning, stacklevel=2)
+        min, max = a_min if a_min is not None else min, a_max if a_max is not None else max
+    if arr is None:
+        raise ValueError("clip: the array to clip is missing (pass it as the first argument)")
+    x = _to_array(arr)
+    if min is not None:
+        x = maximum(x, min)
+    if max is not None:
+        x = minimum(x, max)
     return x

@@ -16,7 +16,7 @@ from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives.bessel import bessel_i0e as _bessel_i0e
 from fungrad.numpy import _complex as _cplx
 from fungrad.numpy import _elementwise as el
-from fungrad.numpy._conversion import _promote_broadcast, _to_array, _to_inexact, asarray
+from fungrad.numpy._conversion import _check_out, _promote_broadcast, _to_array, _to_inexact, asarray
 from fungrad.numpy._creation import ones_like, zeros_like
 from fungrad.numpy._special import arccos as acos
 from fungrad.numpy._special import arccosh as acosh
@@ -151,23 +151,25 @@ def isinf(x):
     return el.equal(el.absolute(x), np.inf)
 
 
-def isposinf(x):
+def isposinf(x, /, out=None):
     """Elementwise ``x == +inf``.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.isposinf(fnp.array([fnp.inf, -fnp.inf])).tolist()
     [True, False]
     """
+    _check_out("isposinf", out)
     return el.equal(_to_inexact(x), np.inf)
 
 
-def isneginf(x):
+def isneginf(x, /, out=None):
     """Elementwise ``x == -inf``.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.isneginf(fnp.array([fnp.inf, -fnp.inf])).tolist()
     [False, True]
     """
+    _check_out("isneginf", out)
     return el.equal(_to_inexact(x), -np.inf)
 
 
@@ -362,13 +364,14 @@ def divmod(x1, x2):  # noqa: A001 - NumPy's name
     return el.floor_divide(x1, x2), el.remainder(x1, x2)
 
 
-def modf(x):
+def modf(x, /, out=None):
     """``(fractional part, integral part)``, both with the sign of ``x``.
 
     >>> import fungrad.numpy as fnp
     >>> [float(v) for v in fnp.modf(-2.5)]
     [-0.5, -2.0]
     """
+    _check_out("modf", out)
     whole = trunc(_to_inexact(x))
     return el.subtract(_to_inexact(x), whole), whole
 

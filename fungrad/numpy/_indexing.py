@@ -30,7 +30,7 @@ from fungrad._src.core import FungradTypeError, Tracer, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import indexing as ix
 from fungrad._src.primitives import shape as sh
-from fungrad.numpy._conversion import _canonical_axes, _to_array, asarray, broadcast_shapes, broadcast_to
+from fungrad.numpy._conversion import _canonical_axes, _check_out, _to_array, asarray, broadcast_shapes, broadcast_to
 from fungrad.numpy._creation import zeros
 from fungrad.numpy._elementwise import clip, negative, reciprocal, remainder, where
 from fungrad.numpy._manipulation import concatenate, expand_dims, ravel
@@ -404,7 +404,7 @@ def _update(scatter_fn, x, index, values, *, mode=None, indices_are_sorted=False
 # ---- take, take_along_axis ----------------------------------------------------------------------
 
 
-def take(a, indices, axis=None, mode=None, fill_value=None, unique_indices=False, indices_are_sorted=False):
+def take(a, indices, axis=None, out=None, mode=None, unique_indices=False, indices_are_sorted=False, fill_value=None):
     """Elements of ``a`` at ``indices`` along ``axis`` (of the flattened array if None).
 
     Out-of-bounds indices return ``fill_value`` (NaN for inexact dtypes) by default, as in
@@ -414,7 +414,7 @@ def take(a, indices, axis=None, mode=None, fill_value=None, unique_indices=False
     >>> fnp.take(fnp.array([1.0, 2.0, 3.0]), fnp.array([2, -1, 5])).tolist()
     [3.0, 3.0, nan]
     """
-
+    _check_out("take", out)
     a = _to_array(a)
     if axis is None:
         a, axis = ravel(a), 0
@@ -436,11 +436,13 @@ def take(a, indices, axis=None, mode=None, fill_value=None, unique_indices=False
     )
 
 
-def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
+def take_along_axis(arr, indices, axis=-1, mode=None, fill_value=None, *, wrap_negative_indices=None):
     """``arr`` indexed by ``indices`` along ``axis``, pairing every other axis (broadcast together).
 
     Out-of-bounds indices return ``fill_value`` (NaN for inexact dtypes) by default, as in
-    ``jax.numpy.take_along_axis``. ``axis=None`` works on the flattened array.
+    ``jax.numpy.take_along_axis``. ``axis=None`` works on the flattened array. Negative indices count
+    from the end when ``wrap_negative_indices`` is True (by default: unless ``mode="promise_in_bounds"``,
+    jax.numpy's rule); otherwise they are out of bounds.
 
     >>> import fungrad.numpy as fnp
     >>> x = fnp.array([[3.0, 1.0], [0.0, 2.0]])
@@ -465,7 +467,13 @@ def take_along_axis(arr, indices, axis, mode=None, fill_value=None):
     arr = broadcast_to(arr, tuple(common.get(d, a_shape[d]) for d in range(len(a_shape))))
     indices = broadcast_to(indices, tuple(common.get(d, i_shape[d]) for d in range(len(a_shape))))
     n = a_shape[axis]
-    if isinstance(indices, Tracer):
+    if wrap_negative_indices is None:
+        wrap_negative_indices = mode != "promise_in_bounds"
+    if not wrap_negative_indices:
+        indices = (
+            sh.expand_dims(indices, (len(a_shape),)) if isinstance(indices, Tracer) else np.asarray(indices)[..., None]
+        )
+    elif isinstance(indices, Tracer):
         indices = where(ew.lt(indices, ew.scalar(0, indices)), ew.add(indices, ew.scalar(n, indices)), indices)
         indices = sh.expand_dims(indices, (len(a_shape),))
     else:

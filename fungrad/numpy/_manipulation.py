@@ -12,49 +12,69 @@ import numpy as np
 
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import shape as sh
-from fungrad.numpy._conversion import _canonical_axes, _promote, _stack, _to_array
+from fungrad.numpy._conversion import _asarray, _canonical_axes, _check_out, _promote, _stack, _to_array
 
 
-def shape(x) -> tuple[int, ...]:
+def shape(a) -> tuple[int, ...]:
     """The shape of ``x`` (a tuple of ints; works on tracers too).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.shape(fnp.ones((2, 3)))
     (2, 3)
     """
-    return get_aval(x).shape
+    return get_aval(a).shape
 
 
-def ndim(x) -> int:
+def ndim(a) -> int:
     """The number of axes of ``x``.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.ndim(fnp.ones((2, 3)))
     2
     """
-    return get_aval(x).ndim
+    return get_aval(a).ndim
 
 
-def size(x) -> int:
-    """The number of elements of ``x``.
+def size(a, axis=None) -> int:
+    """The number of elements of ``a`` (along ``axis``, an int or a tuple of ints, if given).
 
     >>> import fungrad.numpy as fnp
-    >>> fnp.size(fnp.ones((2, 3)))
-    6
+    >>> fnp.size(fnp.ones((2, 3))), fnp.size(fnp.ones((2, 3)), axis=1)
+    (6, 3)
     """
-    return get_aval(x).size
+    aval = get_aval(a)
+    if axis is None:
+        return aval.size
+    return int(np.prod([aval.shape[d] for d in _canonical_axes(axis, aval.ndim)], dtype=np.int64))
 
 
-def reshape(x, newshape, order: str = "C"):
-    """Give ``x`` a new shape with the same number of elements (one entry may be -1).
+def reshape(a, shape, order: str = "C", *, copy=None):
+    """Give ``a`` a new ``shape`` with the same number of elements (one entry may be -1).
+
+    ``order="C"`` reads and writes the elements row-major, ``"F"`` column-major. ``copy`` is accepted
+    for jax.numpy compatibility and unused (arrays are immutable).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.reshape(fnp.arange(6), (-1, 2)).shape
     (3, 2)
+    >>> fnp.reshape(fnp.arange(6), shape=(3, 2), order="F").tolist()
+    [[0, 3], [1, 4], [2, 5]]
     """
+    del copy  # immutable arrays: a reshape never aliases anything the caller could change
+    x = _to_array(a)
+    if order == "F":
+        # column-major: reverse the axes, reshape row-major into the reversed shape, reverse back
+        new = _resolve_shape(x, shape)
+        n = get_aval(x).ndim
+        flipped = sh.reshape(sh.transpose(x, tuple(reversed(range(n)))), tuple(reversed(new)))
+        return sh.transpose(flipped, tuple(reversed(range(len(new)))))
     if order != "C":
-        raise NotImplementedError("reshape: only order='C' is supported")
-    x = _to_array(x)
+        raise NotImplementedError(f"reshape: order={order!r} is not implemented (only 'C' and 'F', as in jax.numpy)")
+    return sh.reshape(x, _resolve_shape(x, shape))
+
+
+def _resolve_shape(x, newshape) -> tuple[int, ...]:
+    """``newshape`` with its -1 entry filled in, checked against ``x``'s size."""
     newshape = (newshape,) if np.ndim(newshape) == 0 else tuple(int(d) for d in newshape)
     total = get_aval(x).size
     if newshape.count(-1) > 1:
@@ -66,27 +86,29 @@ def reshape(x, newshape, order: str = "C"):
         newshape = tuple(total // known if d == -1 else d for d in newshape)
     if int(np.prod(newshape, dtype=np.int64)) != total:
         raise FungradTypeError(f"reshape: cannot reshape array of shape {get_aval(x).shape} into {newshape}")
-    return sh.reshape(x, newshape)
+    return newshape
 
 
-def ravel(x):
-    """``x`` flattened to one axis (row-major).
+def ravel(a, order: str = "C"):
+    """``a`` flattened to one axis (row-major; ``order="F"``: column-major).
 
     >>> import fungrad.numpy as fnp
-    >>> fnp.ravel(fnp.array([[1, 2], [3, 4]])).tolist()
-    [1, 2, 3, 4]
+    >>> fnp.ravel(fnp.array([[1, 2], [3, 4]])).tolist(), fnp.ravel(fnp.array([[1, 2], [3, 4]]), "F").tolist()
+    ([1, 2, 3, 4], [1, 3, 2, 4])
     """
-    return reshape(x, (-1,))
+    if order not in ("C", "F"):
+        raise NotImplementedError(f"ravel: order={order!r} is not implemented (only 'C' and 'F', as in jax.numpy)")
+    return reshape(a, (-1,), order)
 
 
-def transpose(x, axes=None):
+def transpose(a, axes=None):
     """Permute axes (reverse them by default).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.transpose(fnp.ones((2, 3, 4)), (1, 0, 2)).shape
     (3, 2, 4)
     """
-    x = _to_array(x)
+    x = _to_array(a)
     n = get_aval(x).ndim
     axes = tuple(reversed(range(n))) if axes is None else tuple(a % max(n, 1) for a in axes)
     if sorted(axes) != list(range(n)):
@@ -94,28 +116,28 @@ def transpose(x, axes=None):
     return sh.transpose(x, axes)
 
 
-def swapaxes(x, axis1: int, axis2: int):
+def swapaxes(a, axis1: int, axis2: int):
     """``x`` with axes ``axis1`` and ``axis2`` interchanged.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.swapaxes(fnp.ones((2, 3, 4)), 0, 2).shape
     (4, 3, 2)
     """
-    x = _to_array(x)
+    x = _to_array(a)
     perm = list(range(get_aval(x).ndim))
     a, b = _canonical_axes(axis1, len(perm))[0], _canonical_axes(axis2, len(perm))[0]
     perm[a], perm[b] = perm[b], perm[a]
     return sh.transpose(x, perm)
 
 
-def moveaxis(x, source, destination):
+def moveaxis(a, source, destination):
     """``x`` with the axes ``source`` moved to positions ``destination``.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.moveaxis(fnp.ones((2, 3, 4)), 0, -1).shape
     (3, 4, 2)
     """
-    x = _to_array(x)
+    x = _to_array(a)
     n = get_aval(x).ndim
     src = [a % n for a in ((source,) if isinstance(source, int) else source)]
     dst = [a % n for a in ((destination,) if isinstance(destination, int) else destination)]
@@ -125,14 +147,14 @@ def moveaxis(x, source, destination):
     return sh.transpose(x, perm)
 
 
-def squeeze(x, axis=None):
+def squeeze(a, axis=None):
     """Remove size-1 axes (all of them, or those in ``axis``, which must have size 1).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.squeeze(fnp.ones((1, 3, 1))).shape
     (3,)
     """
-    x = _to_array(x)
+    x = _to_array(a)
     shp = get_aval(x).shape
     if axis is None:
         axes = tuple(i for i, d in enumerate(shp) if d == 1)
@@ -144,27 +166,27 @@ def squeeze(x, axis=None):
     return sh.squeeze(x, axes)
 
 
-def expand_dims(x, axis):
+def expand_dims(a, axis):
     """Insert size-1 axes at ``axis`` (positions in the result; negative counts from the end).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.expand_dims(fnp.ones(3), (0, -1)).shape
     (1, 3, 1)
     """
-    x = _to_array(x)
+    x = _to_array(a)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     out_ndim = get_aval(x).ndim + len(axes)
     return sh.expand_dims(x, tuple(sorted(a % out_ndim for a in axes)))
 
 
-def concatenate(arrays: Sequence, axis: int = 0):
-    """Join arrays along an existing axis (dtypes promoted).
+def concatenate(arrays: Sequence, axis: int | None = 0, dtype=None):
+    """Join arrays along an existing axis (dtypes promoted, or all cast to ``dtype``).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.concatenate([fnp.ones(2), fnp.zeros(3)]).shape
     (5,)
     """
-    arrays = _promote(*arrays)
+    arrays = _promote(*arrays) if dtype is None else [_asarray(a, dtype) for a in arrays]
     if axis is None:
         arrays, axis = [ravel(a) for a in arrays], 0
     ndim = get_aval(arrays[0]).ndim
@@ -178,24 +200,25 @@ def concatenate(arrays: Sequence, axis: int = 0):
     return sh.concatenate(arrays, axis)
 
 
-def stack(arrays: Sequence, axis: int = 0):
-    """Join arrays of one shape along a new axis (dtypes promoted).
+def stack(arrays: Sequence, axis: int = 0, out=None, dtype=None):
+    """Join arrays of one shape along a new axis (dtypes promoted, or all cast to ``dtype``).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.stack([fnp.ones(3), fnp.zeros(3)], axis=1).shape
     (3, 2)
     """
-    return _stack(arrays, axis)
+    _check_out("stack", out)
+    return _stack(arrays if dtype is None else [_asarray(a, dtype) for a in arrays], axis)
 
 
-def split(x, indices_or_sections, axis: int = 0):
+def split(ary, indices_or_sections, axis: int = 0):
     """Split into equal sections (an int) or at the given indices.
 
     >>> import fungrad.numpy as fnp
     >>> [p.tolist() for p in fnp.split(fnp.arange(5), [2])]
     [[0, 1], [2, 3, 4]]
     """
-    x = _to_array(x)
+    x = _to_array(ary)
     shp = get_aval(x).shape
     axis = _canonical_axes(axis, len(shp))[0]
     n = shp[axis]
@@ -217,12 +240,12 @@ def split(x, indices_or_sections, axis: int = 0):
     return pieces
 
 
-def flip(x, axis=None):
-    """``x`` with the order of elements along ``axis`` (all axes by default) reversed.
+def flip(m, axis=None):
+    """``m`` with the order of elements along ``axis`` (all axes by default) reversed.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.flip(fnp.array([[1, 2], [3, 4]]), axis=1).tolist()
     [[2, 1], [4, 3]]
     """
-    x = _to_array(x)
+    x = _to_array(m)
     return sh.rev(x, _canonical_axes(axis, get_aval(x).ndim))

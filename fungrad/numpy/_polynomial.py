@@ -37,13 +37,17 @@ def _coeffs(p):
     return p
 
 
-def polyval(p, x):
+def polyval(p, x, *, unroll: int = 16):
     """``p[0] * x**(n-1) + ... + p[n-1]``, by Horner's rule.
+
+    ``unroll`` is jax.numpy's scan unrolling factor; fungrad unrolls Horner's loop completely (the
+    number of coefficients is static), so it is accepted and has no effect.
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.polyval(fnp.array([1.0, 0.0, -1.0]), 3.0))
     8.0
     """
+    del unroll  # see the docstring
     p = _coeffs(p)
     p, x = _conv._promote(p, _conv._to_inexact(x))
     y = _el.multiply(_cre.zeros_like(x), p[0]) if _get_aval(p).shape[0] else _cre.zeros_like(x)
@@ -81,14 +85,26 @@ def polysub(a1, a2):
     return _el.subtract(_pad_front(a1, n), _pad_front(a2, n))
 
 
-def polymul(a1, a2):
-    """Product of two polynomials (the convolution of their coefficients).
+def polymul(a1, a2, *, trim_leading_zeros: bool = False):
+    """Product of two polynomials (the convolution of their coefficients). ``trim_leading_zeros``
+    drops the inputs' leading zero coefficients first (their values must then be concrete).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.polymul(fnp.array([1.0, 1.0]), fnp.array([1.0, -1.0])).tolist()
     [1.0, 0.0, -1.0]
+    >>> fnp.polymul(fnp.array([0.0, 1.0, 2.0]), fnp.array([0.0, 3.0]), trim_leading_zeros=True).tolist()
+    [3.0, 6.0]
     """
-    return _convolve(_coeffs(a1), _coeffs(a2))
+    a1, a2 = _conv._promote(_coeffs(a1), _coeffs(a2))
+    if trim_leading_zeros and (_get_aval(a1).shape[0] > 1 or _get_aval(a2).shape[0] > 1):
+        a1, a2 = _trim_leading_zeros(a1), _trim_leading_zeros(a2)
+    return _convolve(a1, a2)
+
+
+def _trim_leading_zeros(p):
+    """``p`` without its leading zeros (one zero if all are zero); the count needs concrete values."""
+    nonzero = _np.flatnonzero(_np.asarray(to_concrete_value(p)) != 0)
+    return p[int(nonzero[0]) :] if nonzero.size else _cre.zeros(1, dtype=_get_aval(p).dtype)
 
 
 def polyder(p, m: int = 1):

@@ -2,6 +2,10 @@
 ``einsum``/``einsum_path`` (a chain of ``dot_general`` steps in the order opt_einsum picks).
 
 Shapes are checked here so a mismatch names the NumPy function and both shapes.
+``preferred_element_type`` is the accumulation and result dtype, as in jax.numpy. ``precision`` is
+accepted everywhere jax.numpy takes it and is not used: fungrad's ``dot_general`` primitive has no
+precision parameter, so contractions lower at XLA's default precision for the backend (on GPUs and
+TPUs that may be below float32 for float32 operands; ``jax.default_matmul_precision`` sets it).
 """
 
 from __future__ import annotations
@@ -15,25 +19,38 @@ import opt_einsum
 from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import dot as dot_prims
 from fungrad.numpy import _complex as _cplx
-from fungrad.numpy._conversion import _promote, asarray, broadcast_shapes, broadcast_to
+from fungrad.numpy._conversion import _check_out, _promote, asarray, broadcast_shapes, broadcast_to
 from fungrad.numpy._elementwise import multiply
 from fungrad.numpy._manipulation import expand_dims, ravel, squeeze
 from fungrad.numpy._shape_helpers import einsum as _pairwise_einsum  # one contraction step of einsum
 
 
-def dot(a, b):
+def dot(a, b, *, precision=None, preferred_element_type=None):
     """NumPy's ``dot``: contracts the last axis of ``a`` with the second-to-last (or only) axis of ``b``.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.dot(fnp.array([[1.0, 2.0], [3.0, 4.0]]), fnp.array([1.0, 1.0])).tolist()
     [3.0, 7.0]
     """
-    a, b = _promote(a, b)
+    del precision  # see the module docstring
+    a, b, pet = _operands(a, b, preferred_element_type)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:
         return multiply(a, b)
     _check_contract("dot", a, b, na - 1, max(nb - 2, 0))
-    return dot_prims.dot_general(a, b, (((na - 1,), (max(nb - 2, 0),)), ((), ())))
+    return dot_prims.dot_general(a, b, (((na - 1,), (max(nb - 2, 0),)), ((), ())), pet)
+
+
+def _operands(a, b, preferred_element_type):
+    """The promoted operands and the canonical ``preferred_element_type``; an elementwise product
+    (a scalar operand) is computed in that dtype directly."""
+    a, b = _promote(a, b)
+    if preferred_element_type is None:
+        return a, b, None
+    pet = jax.dtypes.canonicalize_dtype(preferred_element_type)
+    if get_aval(a).ndim == 0 or get_aval(b).ndim == 0:
+        a, b = asarray(a, pet), asarray(b, pet)
+    return a, b, pet
 
 
 def _check_contract(name, a, b, axis_a, axis_b):
@@ -45,14 +62,15 @@ def _check_contract(name, a, b, axis_a, axis_b):
         )
 
 
-def matmul(a, b):
+def matmul(a, b, *, precision=None, preferred_element_type=None):
     """Matrix product with broadcasting over leading (batch) axes, as ``numpy.matmul``.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.matmul(fnp.ones((2, 3)), fnp.ones((3, 4))).shape
     (2, 4)
     """
-    a, b = _promote(a, b)
+    del precision  # see the module docstring
+    a, b, pet = _operands(a, b, preferred_element_type)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:
         raise FungradTypeError("matmul: operands must be at least 1-dimensional; use multiply for scalars")
@@ -65,7 +83,7 @@ def matmul(a, b):
     b2 = broadcast_to(b2, batch + sb[-2:])
     nbatch = len(batch)
     batch_dims = tuple(range(nbatch))
-    out = dot_prims.dot_general(a2, b2, (((nbatch + 1,), (nbatch,)), (batch_dims, batch_dims)))
+    out = dot_prims.dot_general(a2, b2, (((nbatch + 1,), (nbatch,)), (batch_dims, batch_dims)), pet)
     if na == 1:
         out = squeeze(out, -2)
     if nb == 1:
@@ -73,18 +91,19 @@ def matmul(a, b):
     return out
 
 
-def outer(a, b):
+def outer(a, b, out=None):
     """Outer product of the flattened inputs.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.outer(fnp.array([1.0, 2.0]), fnp.array([1.0, 10.0])).tolist()
     [[1.0, 10.0], [2.0, 20.0]]
     """
+    _check_out("outer", out)
     a, b = ravel(a), ravel(b)
     return multiply(expand_dims(a, 1), expand_dims(b, 0))
 
 
-def vdot(a, b):
+def vdot(a, b, *, precision=None, preferred_element_type=None):
     """Dot product of the flattened inputs.
 
     >>> import fungrad.numpy as fnp
@@ -92,21 +111,23 @@ def vdot(a, b):
     4.0
     """
     a = ravel(a)
-    return dot(_cplx.conjugate(a) if _cplx.iscomplexobj(a) else a, ravel(b))  # NumPy conjugates ``a``
+    a = _cplx.conjugate(a) if _cplx.iscomplexobj(a) else a  # NumPy conjugates ``a``
+    return dot(a, ravel(b), precision=precision, preferred_element_type=preferred_element_type)
 
 
-def inner(a, b):
+def inner(a, b, *, precision=None, preferred_element_type=None):
     """Inner product over the last axes of ``a`` and ``b``.
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.inner(fnp.array([1.0, 2.0]), fnp.array([3.0, 4.0])))
     11.0
     """
-    a, b = _promote(a, b)
+    del precision  # see the module docstring
+    a, b, pet = _operands(a, b, preferred_element_type)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:
         return multiply(a, b)
-    return dot_prims.dot_general(a, b, (((na - 1,), (nb - 1,)), ((), ())))
+    return dot_prims.dot_general(a, b, (((na - 1,), (nb - 1,)), ((), ())), pet)
 
 
 # ---- einsum ----------------------------------------------------------------------------------------------

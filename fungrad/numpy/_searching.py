@@ -26,8 +26,8 @@ from fungrad.numpy._elementwise import (
     not_equal,
     remainder,
     subtract,
-    where,
 )
+from fungrad.numpy._elementwise import where as _select
 from fungrad.numpy._function_docs import named
 from fungrad.numpy._indexing import at, take
 from fungrad.numpy._manipulation import concatenate, expand_dims, ravel, stack
@@ -67,7 +67,7 @@ def nonzero(a, *, size=None, fill_value=None):
     flat = not_equal(ravel(a), 0)
     n = get_aval(flat).shape[0]
     rank = subtract(ss.cumsum(flat), 1)  # position of each non-zero in the output
-    slot = where(flat, rank, size)  # zeros go out of bounds and are dropped
+    slot = _select(flat, rank, size)  # zeros go out of bounds and are dropped
     positions = at(full((size,), -1, _default_int()))[slot].set(np.arange(n, dtype=_default_int()))
     found = greater_equal(positions, 0)
     fills = fill_value if isinstance(fill_value, (tuple, list)) else (fill_value,) * len(shape)
@@ -76,8 +76,29 @@ def nonzero(a, *, size=None, fill_value=None):
         coord = remainder(rest, shape[axis])
         rest = floor_divide(rest, shape[axis])
         fill = 0 if fills[axis] is None else fills[axis]
-        out.append(where(found, coord, asarray(fill, _default_int())))
+        out.append(_select(found, coord, asarray(fill, _default_int())))
     return tuple(reversed(out))
+
+
+def where(condition, x=None, y=None, /, *, size=None, fill_value=None):
+    """``x`` where ``condition`` else ``y`` (broadcast together); with ``condition`` alone, the indices of
+    its non-zero elements, as :func:`nonzero` (``size`` and ``fill_value`` as there):
+    ``where(x, size=3, fill_value=-1)`` gives ``nonzero(x, size=3, fill_value=-1)``.
+
+    The gradient flows only into the selected branch (see ``_elementwise.where`` for guarding a
+    branch whose derivative is not finite).
+
+    >>> import fungrad.numpy as fnp
+    >>> fnp.where(fnp.array([True, False]), 1.0, 2.0).tolist()
+    [1.0, 2.0]
+    """
+    if x is None and y is None:
+        return nonzero(condition, size=size, fill_value=fill_value)
+    if x is None or y is None:
+        raise ValueError("where: either both or neither of x and y should be given")
+    if size is not None or fill_value is not None:
+        raise ValueError("where: size and fill_value are only valid with the one-argument form where(condition)")
+    return _select(condition, x, y)
 
 
 def flatnonzero(a, *, size=None, fill_value=None):
@@ -114,10 +135,12 @@ def count_nonzero(a, axis=None, keepdims: bool = False):
     return sum(not_equal(_to_array(a), 0), axis=axis, dtype=_default_int(), keepdims=keepdims)
 
 
-def searchsorted(a, v, side: str = "left", sorter=None, method: str = "compare_all"):
+def searchsorted(a, v, side: str = "left", sorter=None, *, method: str = "scan"):
     """Insertion indices of ``v`` into the sorted 1-D ``a`` (``side="left"``: before equal entries).
 
-    Computed by comparing every ``v`` with every ``a`` (no derivative: the result is an index).
+    Computed by comparing every ``v`` with every ``a`` (no derivative: the result is an index);
+    ``method`` names jax.numpy's strategy and is checked but not used (every strategy gives the same
+    indices).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.searchsorted(fnp.array([1.0, 2.0, 3.0]), fnp.array([2.0, 2.5])).tolist()
@@ -128,6 +151,10 @@ def searchsorted(a, v, side: str = "left", sorter=None, method: str = "compare_a
         raise FungradTypeError(f"searchsorted: a must be 1-D, got shape {get_aval(a).shape}")
     if sorter is not None:
         a = take(a, sorter, mode="promise_in_bounds")
+    if method not in ("scan", "scan_unrolled", "sort", "compare_all"):
+        raise ValueError(
+            f"searchsorted: method must be one of 'scan', 'scan_unrolled', 'sort' or 'compare_all', got {method!r}"
+        )
     if side not in ("left", "right"):
         raise FungradTypeError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     v_nd = get_aval(v).ndim
@@ -156,47 +183,47 @@ def _nan_to(x, value):
     x = _to_array(x)
     if not np.issubdtype(get_aval(x).dtype, np.inexact):
         return x
-    return where(_isnan(x), full_like(x, value), x)
+    return _select(_isnan(x), full_like(x, value), x)
 
 
-def nanprod(a, axis=None, dtype=None, keepdims: bool = False):
-    """``prod`` treating NaNs as 1.
+def nanprod(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None):
+    """``prod`` treating NaNs as 1 (``initial`` and ``where`` as in :func:`prod`).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nanprod(fnp.array([2.0, fnp.nan, 3.0])))
     6.0
     """
-    return ss.prod(_nan_to(a, 1), axis=axis, dtype=dtype, keepdims=keepdims)
+    return ss.prod(_nan_to(a, 1), axis, dtype, out, keepdims, initial, where)
 
 
-def nansum(a, axis=None, dtype=None, keepdims: bool = False):
-    """``sum`` treating NaNs as 0.
+def nansum(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None):
+    """``sum`` treating NaNs as 0 (``initial`` and ``where`` as in :func:`sum`).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nansum(fnp.array([1.0, fnp.nan, 2.0])))
     3.0
     """
-    return sum(_nan_to(a, 0), axis=axis, dtype=dtype, keepdims=keepdims)
+    return sum(_nan_to(a, 0), axis, dtype, out, keepdims, initial, where)
 
 
-def nancumsum(a, axis=None, dtype=None):
+def nancumsum(a, axis=None, dtype=None, out=None):
     """``cumsum`` treating NaNs as 0.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.nancumsum(fnp.array([1.0, fnp.nan, 2.0])).tolist()
     [1.0, 1.0, 3.0]
     """
-    return ss.cumsum(_nan_to(a, 0), axis=axis, dtype=dtype)
+    return ss.cumsum(_nan_to(a, 0), axis, dtype, out)
 
 
-def nancumprod(a, axis=None, dtype=None):
+def nancumprod(a, axis=None, dtype=None, out=None):
     """``cumprod`` treating NaNs as 1.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.nancumprod(fnp.array([2.0, fnp.nan, 3.0])).tolist()
     [2.0, 2.0, 6.0]
     """
-    return ss.cumprod(_nan_to(a, 1), axis=axis, dtype=dtype)
+    return ss.cumprod(_nan_to(a, 1), axis, dtype, out)
 
 
 def _cumulative(fn, identity, name, example_result: str):

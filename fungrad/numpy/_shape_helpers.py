@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import opt_einsum
@@ -18,7 +19,7 @@ from fungrad._src.primitives import dot as dot_prims
 from fungrad._src.primitives import reductions as red
 from fungrad._src.primitives import shape as sh
 from fungrad._src.primitives.indexing import dynamic_slice
-from fungrad.numpy._conversion import _canonical_axes, _promote, _to_array, asarray, broadcast_to
+from fungrad.numpy._conversion import _canonical_axes, _check_out, _promote, _to_array, asarray, broadcast_to
 from fungrad.numpy._creation import zeros_like
 from fungrad.numpy._elementwise import multiply, remainder, subtract, where
 from fungrad.numpy._indexing import take
@@ -55,13 +56,14 @@ def diagonal(a, offset: int = 0, axis1: int = 0, axis2: int = 1):
     return sh.slice(flat, (0,) * len(lead) + (start,), (*lead, stop), (1,) * len(lead) + (n2 + 1,))
 
 
-def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None):
+def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None, out=None):
     """Sum along the ``offset`` diagonal of the ``(axis1, axis2)`` planes.
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.trace(fnp.eye(3)))
     3.0
     """
+    _check_out("trace", out)
     return sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
@@ -210,9 +212,18 @@ def kron(a, b):
 # ---- tensordot, einsum ---------------------------------------------------------------------------------
 
 
-def tensordot(a, b, axes=2):
+def _element_type(preferred_element_type):
+    """The canonical result dtype of a contraction (None: the operands' promoted dtype)."""
+    return None if preferred_element_type is None else jax.dtypes.canonicalize_dtype(preferred_element_type)
+
+
+def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
     """Contract ``axes`` of ``a`` with ``axes`` of ``b`` (an int ``n`` means the last ``n`` of ``a``
     with the first ``n`` of ``b``); result axes: ``a``'s free axes, then ``b``'s.
+
+    ``preferred_element_type`` is the accumulation and result dtype; ``precision`` is accepted for
+    jax.numpy compatibility and not used (fungrad's ``dot_general`` primitive has no precision
+    parameter: contractions run at XLA's default precision for the backend).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.tensordot(fnp.ones((2, 3, 4)), fnp.ones((3, 4, 5))).shape
@@ -232,7 +243,7 @@ def tensordot(a, b, axes=2):
     sa, sb = get_aval(a).shape, get_aval(b).shape
     if len(axes_a) != len(axes_b) or any(sa[i] != sb[j] for i, j in zip(axes_a, axes_b)):
         raise FungradTypeError(f"tensordot: axes {axes_a} of shape {sa} and {axes_b} of shape {sb} do not match")
-    return dot_prims.dot_general(a, b, ((axes_a, axes_b), ((), ())))
+    return dot_prims.dot_general(a, b, ((axes_a, axes_b), ((), ())), _element_type(preferred_element_type))
 
 
 def _parse_einsum(subscripts: str, ndims) -> tuple[list[list[str]], list[str]]:

@@ -14,12 +14,21 @@ from fungrad._src.core import FungradTypeError, get_aval
 from fungrad._src.primitives import elementwise as ew
 from fungrad._src.primitives import scans
 from fungrad._src.primitives import shape as sh
-from fungrad.numpy._conversion import _canonical_axes, _to_array, _to_inexact, asarray
+from fungrad.numpy._conversion import (
+    _canonical_axes,
+    _check_out,
+    _promote,
+    _to_array,
+    _to_inexact,
+    asarray,
+    broadcast_to,
+)
 from fungrad.numpy._elementwise import equal, where
 from fungrad.numpy._function_docs import named
-from fungrad.numpy._indexing import take
-from fungrad.numpy._manipulation import expand_dims, moveaxis, ravel
-from fungrad.numpy._reductions import _keepdims
+from fungrad.numpy._indexing import take, take_along_axis
+from fungrad.numpy._manipulation import expand_dims, moveaxis, ravel, reshape
+from fungrad.numpy._reductions import _join_initial, _keepdims, _masked, _promoted, _strip_weak
+from fungrad.numpy._reductions import sum as _sum
 
 
 def _accumulation_dtype(x, dtype, widen_integers: bool):
@@ -36,20 +45,26 @@ def _accumulation_dtype(x, dtype, widen_integers: bool):
     return x
 
 
-def prod(a, axis=None, dtype=None, keepdims: bool = False):
+def prod(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None, promote_integers=True):
     """Product over ``axis`` (all axes by default). Gradients are exact with zeros in the input.
+    ``where`` picks the elements multiplied, ``initial`` multiplies the result and
+    ``promote_integers=False`` keeps narrow integer types (as :func:`sum`).
 
     >>> import fungrad, fungrad.numpy as fnp
     >>> fungrad.grad(fnp.prod)(fnp.array([2.0, 0.0, 3.0])).tolist()
     [0.0, 6.0, 0.0]
+    >>> float(fnp.prod(fnp.array([2.0, 5.0, 3.0]), where=fnp.array([True, False, True]), initial=2.0))
+    12.0
     """
-    a = _accumulation_dtype(_to_array(a), dtype, widen_integers=True)
-    axes = _canonical_axes(axis, get_aval(a).ndim)
-    return _keepdims(scans.reduce_prod(a, axes), axes, keepdims)
+    _check_out("prod", out)
+    x = _masked("prod", _strip_weak(_promoted(_to_array(a), dtype, promote_integers)), where, 1)
+    axes = _canonical_axes(axis, get_aval(x).ndim)
+    return _keepdims(_join_initial("prod", ew.mul, scans.reduce_prod(x, axes), initial), axes, keepdims)
 
 
 def _cumulative(prim_fn, name: str, example_result: str):
-    def fn(a, axis=None, dtype=None):
+    def fn(a, axis=None, dtype=None, out=None):
+        _check_out(name, out)
         a = _accumulation_dtype(_to_array(a), dtype, widen_integers=False)
         if axis is None:
             a, axis = ravel(a), 0
@@ -64,20 +79,21 @@ cumsum = _cumulative(scans.cumsum, "cumsum", "[1.0, 3.0, 6.0]")
 cumprod = _cumulative(scans.cumprod, "cumprod", "[1.0, 2.0, 6.0]")
 
 
-def _truth(reduce, name: str, example_result: str):
-    def fn(a, axis=None, keepdims: bool = False):
-        a = asarray(_to_array(a), bool)
+def _truth(reduce, identity: bool, name: str, example_result: str):
+    def fn(a, axis=None, out=None, keepdims: bool = False, *, where=None):
+        _check_out(name, out)
+        a = _masked(name, asarray(_to_array(a), bool), where, identity)
         axes = _canonical_axes(axis, get_aval(a).ndim)
         return _keepdims(reduce(a, axes), axes, keepdims)
 
-    summary = f"Whether {name} elements along ``axis`` are true (no derivative)."
+    summary = f"Whether {name} elements along ``axis`` (those where ``where`` is True) are true (no derivative)."
     return named(
         fn, name, summary, f"fnp.{name}(fnp.array([[True, False], [True, True]]), axis=1).tolist()", example_result
     )
 
 
-any = _truth(scans.reduce_or, "any", "[True, True]")
-all = _truth(scans.reduce_and, "all", "[False, True]")
+any = _truth(scans.reduce_or, False, "any", "[True, True]")
+all = _truth(scans.reduce_and, True, "all", "[False, True]")
 
 
 def _sort_axis(a, axis):
@@ -103,9 +119,11 @@ def sort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = True
     return sh.rev(out, (axis,)) if descending else out
 
 
-def argsort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = True, descending: bool = False):
+def argsort(
+    a, axis: int | None = -1, *, kind=None, order=None, stable: bool = True, descending: bool = False, dtype=None
+):
     """Indices that sort ``a`` along ``axis``; ``stable`` keeps ties in their original order (also
-    with ``descending=True``).
+    with ``descending=True``). ``dtype`` is the index dtype (default: the default integer).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.argsort(fnp.array([3.0, 1.0, 3.0]), descending=True).tolist()
@@ -114,7 +132,9 @@ def argsort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = T
     if order is not None:
         raise FungradTypeError("argsort: the `order` argument (structured arrays) is not supported")
     a, axis = _sort_axis(a, axis)
-    index_dtype = jax.dtypes.canonicalize_dtype(np.int64)
+    index_dtype = jax.dtypes.canonicalize_dtype(np.int64 if dtype is None else dtype)
+    if not np.issubdtype(index_dtype, np.integer):
+        raise FungradTypeError(f"argsort: dtype must be an integer type, got {index_dtype}")
     aval = get_aval(a)
     iota = sh.broadcast_in_dim(np.arange(aval.shape[axis], dtype=index_dtype), aval.shape, (axis,))
     if not descending:
@@ -126,22 +146,31 @@ def argsort(a, axis: int | None = -1, *, kind=None, order=None, stable: bool = T
     return sh.rev(ew.sub(n_minus_1, idx), (axis,))
 
 
-def quantile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False, overwrite_input: bool = False):
+def quantile(
+    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False, *,
+    weights=None,
+):  # fmt: skip
     """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D) along ``axis``, by sorting.
 
     ``method``: ``"linear"`` interpolates between the two neighbouring order statistics (weights
     ``1 - f`` and ``f`` for position ``q (n - 1) = i + f``), ``"midpoint"`` averages them, and
     ``"lower"``/``"higher"``/``"nearest"`` pick one (``"nearest"`` takes the lower at a tie, as JAX).
+    ``"inverted_cdf"`` takes the first value whose cumulative ``weights`` (``a``'s shape, or the shape
+    of the reduced axes; all ones by default) reach ``q`` times their total; it is the one method that
+    takes ``weights``, as in jax.numpy (a negative or NaN weight gives NaN).
     A NaN along ``axis`` makes the result NaN. The derivative flows to the order statistics used,
     with the interpolation weights.
 
     >>> import fungrad.numpy as fnp
     >>> fnp.quantile(fnp.array([1.0, 3.0, 2.0, 4.0]), 0.5).tolist()
     2.5
+    >>> x, w = fnp.array([1.0, 2.0, 3.0, 4.0]), fnp.array([1.0, 1.0, 1.0, 5.0])
+    >>> float(fnp.quantile(x, 0.5, weights=w, method="inverted_cdf"))
+    4.0
     """
-
-    if method not in ("linear", "midpoint", "lower", "higher", "nearest"):
-        raise FungradTypeError(f"quantile: method {method!r} is not supported")
+    _check_quantile_args("quantile", out, overwrite_input, method, weights)
+    if method == "inverted_cdf":
+        return _inverted_cdf(a, q, axis, keepdims, weights, squash_nans=False)
     a = _to_inexact(a)
     ndim = get_aval(a).ndim
     if axis is None:
@@ -189,7 +218,10 @@ def quantile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False,
     return out
 
 
-def percentile(a, q, axis=None, *, method: str = "linear", keepdims: bool = False, overwrite_input: bool = False):
+def percentile(
+    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False, *,
+    weights=None,
+):  # fmt: skip
     """:func:`quantile` with ``q`` in percent.
 
     >>> import fungrad.numpy as fnp
@@ -200,17 +232,100 @@ def percentile(a, q, axis=None, *, method: str = "linear", keepdims: bool = Fals
         asarray(q, jax.dtypes.canonicalize_dtype(np.float64)),
         np.array(100.0, jax.dtypes.canonicalize_dtype(np.float64)),
     )
-    return quantile(a, q, axis, method=method, keepdims=keepdims)
+    return quantile(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
 
 
-def median(a, axis=None, *, keepdims: bool = False, overwrite_input: bool = False):
+def median(a, axis=None, out=None, overwrite_input: bool = False, keepdims: bool = False):
     """The median along ``axis`` (the mean of the two middle values for an even count).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.median(fnp.array([3.0, 1.0, 2.0])))
     2.0
     """
-    return quantile(a, 0.5, axis, method="midpoint", keepdims=keepdims)
+    return quantile(a, 0.5, axis, out, overwrite_input, method="midpoint", keepdims=keepdims)
+
+
+_QUANTILE_METHODS = ("linear", "lower", "higher", "midpoint", "nearest", "inverted_cdf")
+
+
+def _check_quantile_args(name, out, overwrite_input, method, weights):
+    if out is not None or overwrite_input:
+        raise ValueError(f"fnp.{name} does not support overwrite_input=True or out != None (as jax.numpy)")
+    if method not in _QUANTILE_METHODS:
+        raise ValueError(f"fnp.{name}: method can only be one of {_QUANTILE_METHODS}, got {method!r}")
+    if weights is not None and method != "inverted_cdf":
+        raise NotImplementedError(
+            f"fnp.{name}: method {method!r} doesn't support weights; only method 'inverted_cdf' does (as in jax.numpy)"
+        )
+
+
+def _or(x, y):
+    return ew.bind(ew.or_p, x, y)
+
+
+def _inverted_cdf(a, q, axis, keepdims: bool, weights, squash_nans: bool):
+    """The ``inverted_cdf`` quantile: sort each slice with its weights, and take the first value whose
+    cumulative weight reaches ``q`` times the slice's total. NaN data (unless ``squash_nans``, which
+    gives NaNs zero weight) and negative or NaN weights make the result NaN, as in jax.numpy. The
+    derivative flows to the value taken; the weights only choose it (zero derivative)."""
+    a = _to_inexact(a)
+    if np.issubdtype(get_aval(a).dtype, np.complexfloating):
+        raise ValueError("quantile does not support complex input, as the operation is poorly defined.")
+    ndim, shape = get_aval(a).ndim, get_aval(a).shape
+    reduced = tuple(range(ndim)) if axis is None else _canonical_axes(axis, ndim)
+    if weights is None:
+        w = broadcast_to(np.ones((), get_aval(a).dtype), shape)
+    else:
+        w = _to_inexact(weights)
+        if np.issubdtype(get_aval(w).dtype, np.complexfloating):
+            raise ValueError("Weights cannot be complex types.")
+        a, w = _promote(a, w)
+        w_shape = get_aval(w).shape
+        if w_shape != shape:
+            if axis is None:
+                raise ValueError(f"Weights shape {w_shape} must match 'a' shape {shape} when axis is None.")
+            if w_shape != tuple(shape[d] for d in reduced):
+                raise ValueError(
+                    f"Weights shape {w_shape} must match reduction axes {tuple(shape[d] for d in reduced)}"
+                )
+            w = sh.broadcast_in_dim(w, shape, reduced)
+    # the reduced axes move last and merge into one
+    k = len(reduced)
+    a = reshape(
+        moveaxis(a, reduced, tuple(range(ndim - k, ndim))), (*(shape[d] for d in range(ndim) if d not in reduced), -1)
+    )
+    w = reshape(moveaxis(w, reduced, tuple(range(ndim - k, ndim))), get_aval(a).shape)
+    last = get_aval(a).ndim - 1
+    a, w = scans.sort([a, w], last, is_stable=True, num_keys=1)
+    nan_data = ew.ne(a, a)
+    bad_weights = _or(ew.lt(w, ew.scalar(0, w)), ew.ne(w, w))
+    clean = where(_or(bad_weights, nan_data), np.zeros((), get_aval(w).dtype), w)
+    cum = cumsum(clean, axis=last)
+    total = cum[..., -1]
+    q = asarray(q, get_aval(a).dtype)
+    q_shape, rest = get_aval(q).shape, get_aval(total).shape
+    if len(q_shape) > 1:
+        raise ValueError(f"q must be have rank <= 1, got shape {q_shape}")
+    target = ew.mul(
+        sh.broadcast_in_dim(q, q_shape + rest, tuple(range(len(q_shape)))), broadcast_to(total, q_shape + rest)
+    )
+    full = q_shape + get_aval(cum).shape
+    below = ew.lt(broadcast_to(cum, full), broadcast_to(expand_dims(target, -1), full))
+    index_dtype = jax.dtypes.canonicalize_dtype(np.int64)
+    idx = _sum(below, axis=-1, dtype=index_dtype)
+    n_valid = _sum(ew.bind(ew.not_p, nan_data), axis=-1, dtype=index_dtype) if squash_nans else get_aval(a).shape[-1]
+    limit = broadcast_to(ew.sub(asarray(n_valid, index_dtype), np.ones((), index_dtype)), get_aval(idx).shape)
+    idx = ew.maximum(ew.minimum(idx, limit), np.zeros(get_aval(idx).shape, index_dtype))
+    values = broadcast_to(a, q_shape + get_aval(a).shape)
+    out = take_along_axis(values, expand_dims(idx, -1), axis=-1, mode="promise_in_bounds")[..., 0]
+    force_nan = any(bad_weights, axis=-1)
+    force_nan = (
+        _or(force_nan, ew.eq(n_valid, ew.scalar(0, n_valid))) if squash_nans else _or(force_nan, any(nan_data, axis=-1))
+    )
+    out = where(broadcast_to(force_nan, get_aval(out).shape), np.full((), np.nan, get_aval(out).dtype), out)
+    if keepdims:
+        out = sh.expand_dims(out, tuple(len(q_shape) + d for d in reduced))
+    return out
 
 
 def _partition_setup(name: str, a, kth: int, axis: int):

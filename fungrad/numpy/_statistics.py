@@ -84,7 +84,16 @@ def average(a, axis=None, weights=None, returned: bool = False, keepdims: bool =
     return (avg, scale) if returned else avg
 
 
-def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = None, fweights=None, aweights=None):
+def cov(
+    m,
+    y=None,
+    rowvar: bool = True,
+    bias: bool = False,
+    ddof: int | None = None,
+    fweights=None,
+    aweights=None,
+    dtype=None,
+):
     """Covariance matrix of the variables (rows, or columns with ``rowvar=False``) of ``m`` (and ``y``).
 
     >>> import fungrad.numpy as fnp
@@ -93,6 +102,9 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     """
     if fweights is not None or aweights is not None:
         raise NotImplementedError("cov: fweights and aweights are not supported yet")
+    if dtype is not None:  # the computation dtype of the inputs (and so of the result)
+        m = _conv.asarray(m, dtype)
+        y = None if y is None else _conv.asarray(y, dtype)
     x = _stk.atleast_2d(_to_inexact(m))
     if not rowvar and _get_aval(x).shape[0] != 1:
         x = _man.transpose(x)
@@ -108,14 +120,14 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof: int | None = N
     return _man.squeeze(c) if _get_aval(c).shape == (1, 1) else c
 
 
-def corrcoef(x, y=None, rowvar: bool = True):
+def corrcoef(x, y=None, rowvar: bool = True, dtype=None):
     """Pearson correlation coefficients ``cov[i, j] / sqrt(cov[i, i] cov[j, j])``, clipped to [-1, 1].
 
     >>> import fungrad.numpy as fnp
     >>> fnp.corrcoef(fnp.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]])).tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
     """
-    c = cov(x, y, rowvar)
+    c = cov(x, y, rowvar, dtype=dtype)
     if _get_aval(c).ndim == 0:
         return _el.divide(c, c)
     d = _shp.diagonal(c)
@@ -124,103 +136,146 @@ def corrcoef(x, y=None, rowvar: bool = True):
     return _el.clip(c, -1.0, 1.0)
 
 
-def ptp(a, axis=None, keepdims: bool = False):
+def ptp(a, axis=None, out=None, keepdims: bool = False):
     """Range ``max - min`` over ``axis`` ("peak to peak").
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.ptp(fnp.array([1.0, 5.0, 2.0])))
     4.0
     """
+    _conv._check_out("ptp", out)
     return _el.subtract(_red.max(a, axis=axis, keepdims=keepdims), _red.min(a, axis=axis, keepdims=keepdims))
 
 
-def _nan_filled(a, value):
-    a = _to_inexact(a)
-    return a, _fm.isnan(a), _el.where(_fm.isnan(a), _cre.full_like(a, value), a)
+def _isnan(a):
+    return _el.not_equal(a, a)
 
 
-def _all_nan_to_nan(out, nan_mask, axis, keepdims):
-    empty = _ss.all(nan_mask, axis=axis, keepdims=keepdims)
-    return _el.where(empty, _cre.full_like(out, _np.nan), out)
+def _nan_extremum(name, reduce, identity, a, axis, out, keepdims, initial, where):
+    """NaNs become the reduction's identity; a slice of NaNs only is NaN unless ``initial`` is given (as jax.numpy)."""
+    a = _conv._to_array(a)
+    if not _np.issubdtype(_get_aval(a).dtype, _np.inexact):
+        return reduce(a, axis, out, keepdims, initial, where)
+    nan = _isnan(a)
+    result = reduce(
+        _el.where(nan, _red._identity(_get_aval(a).dtype, identity), a), axis, out, keepdims, initial, where
+    )
+    if initial is not None:
+        return result
+    return _el.where(_ss.all(nan, axis=axis, keepdims=keepdims), _np.array(_np.nan, _get_aval(result).dtype), result)
 
 
-def nanmax(a, axis=None, keepdims: bool = False):
-    """Maximum ignoring NaNs (NaN where every element is NaN).
+def nanmax(a, axis=None, out=None, keepdims: bool = False, initial=None, where=None):
+    """Maximum ignoring NaNs (NaN where every element is NaN and there is no ``initial``).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nanmax(fnp.array([1.0, fnp.nan, 3.0])))
     3.0
     """
-    a, mask, filled = _nan_filled(a, -_np.inf)
-    return _all_nan_to_nan(_red.max(filled, axis=axis, keepdims=keepdims), mask, axis, keepdims)
+    return _nan_extremum("nanmax", _red.max, -_np.inf, a, axis, out, keepdims, initial, where)
 
 
-def nanmin(a, axis=None, keepdims: bool = False):
-    """Minimum ignoring NaNs (NaN where every element is NaN).
+def nanmin(a, axis=None, out=None, keepdims: bool = False, initial=None, where=None):
+    """Minimum ignoring NaNs (NaN where every element is NaN and there is no ``initial``).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nanmin(fnp.array([1.0, fnp.nan, 3.0])))
     1.0
     """
-    a, mask, filled = _nan_filled(a, _np.inf)
-    return _all_nan_to_nan(_red.min(filled, axis=axis, keepdims=keepdims), mask, axis, keepdims)
+    return _nan_extremum("nanmin", _red.min, _np.inf, a, axis, out, keepdims, initial, where)
 
 
-def nanargmax(a, axis=None, keepdims: bool = False):
-    """Index of the maximum ignoring NaNs.
+def _nan_arg_extremum(name, arg_reduce, identity, a, axis, out, keepdims):
+    _conv._check_out(name, out)
+    a = _conv._to_array(a)
+    if not _np.issubdtype(_get_aval(a).dtype, _np.inexact):
+        return arg_reduce(a, axis=axis, keepdims=keepdims)
+    nan = _isnan(a)
+    index = arg_reduce(_el.where(nan, _red._identity(_get_aval(a).dtype, identity), a), axis=axis, keepdims=keepdims)
+    if axis is None and keepdims:  # argmax keeps one size-1 axis per input axis
+        every = _man.reshape(_ss.all(nan), (1,) * _get_aval(a).ndim)
+    else:
+        every = _ss.all(nan, axis=axis, keepdims=bool(keepdims))
+    return _el.where(every, _np.array(-1, _get_aval(index).dtype), index)  # -1: only NaNs, as in jax.numpy
+
+
+def nanargmax(a, axis=None, out=None, keepdims=None):
+    """Index of the maximum ignoring NaNs (-1 where every element is NaN).
 
     >>> import fungrad.numpy as fnp
     >>> int(fnp.nanargmax(fnp.array([1.0, fnp.nan, 3.0])))
     2
     """
-    return _red.argmax(_nan_filled(a, -_np.inf)[2], axis=axis, keepdims=keepdims)
+    return _nan_arg_extremum("nanargmax", _red.argmax, -_np.inf, a, axis, out, keepdims)
 
 
-def nanargmin(a, axis=None, keepdims: bool = False):
-    """Index of the minimum ignoring NaNs.
+def nanargmin(a, axis=None, out=None, keepdims=None):
+    """Index of the minimum ignoring NaNs (-1 where every element is NaN).
 
     >>> import fungrad.numpy as fnp
     >>> int(fnp.nanargmin(fnp.array([1.0, fnp.nan, 3.0])))
     0
     """
-    return _red.argmin(_nan_filled(a, _np.inf)[2], axis=axis, keepdims=keepdims)
+    return _nan_arg_extremum("nanargmin", _red.argmin, _np.inf, a, axis, out, keepdims)
 
 
-def nanmean(a, axis=None, keepdims: bool = False):
-    """Mean of the non-NaN elements.
+def nanmean(a, axis=None, dtype=None, out=None, keepdims: bool = False, where=None):
+    """Mean of the non-NaN elements (of those where ``where`` is True).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nanmean(fnp.array([1.0, fnp.nan, 3.0])))
     2.0
     """
-    a, mask, filled = _nan_filled(a, 0.0)
-    count = _red.sum(_el.logical_not(mask), axis=axis, keepdims=keepdims)
-    return _el.divide(_red.sum(filled, axis=axis, keepdims=keepdims), _conv.asarray(count, _get_aval(a).dtype))
+    _conv._check_out("nanmean", out)
+    a = _conv._to_array(a)
+    if not _np.issubdtype(_get_aval(a).dtype, _np.inexact):
+        return _red.mean(a, axis, dtype, None, keepdims, where=where)
+    dtype = _get_aval(a).dtype if dtype is None else dtype
+    count = _red.sum(_el.logical_not(_isnan(a)), axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+    total = _srch.nansum(a, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+    return _el.divide(total, count)
 
 
-def nanvar(a, axis=None, ddof: int = 0, keepdims: bool = False):
-    """Variance of the non-NaN elements (divisor ``count - ddof``).
+def nanvar(a, axis=None, dtype=None, out=None, ddof: int = 0, keepdims: bool = False, where=None, mean=None):
+    """Variance of the non-NaN elements (of those where ``where`` is True), divided by ``count - ddof``
+    (NaN where that is not positive); ``mean`` supplies a precomputed mean (``keepdims=True`` shape).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nanvar(fnp.array([1.0, fnp.nan, 3.0])))
     1.0
     """
-    a, mask, filled = _nan_filled(a, 0.0)
-    mean = nanmean(a, axis=axis, keepdims=True)
-    dev = _el.where(mask, _cre.zeros_like(a), _el.subtract(filled, mean))
-    count = _conv.asarray(_red.sum(_el.logical_not(mask), axis=axis, keepdims=keepdims), _get_aval(a).dtype)
-    total = _red.sum(_el.multiply(dev, dev), axis=axis, keepdims=keepdims)
-    return _el.divide(total, _el.maximum(_el.subtract(count, ddof), 0))
+    _conv._check_out("nanvar", out)
+    a = _to_inexact(a) if dtype is None else _conv.asarray(a, dtype)
+    where = _conv._check_where("nanvar", where)
+    nan = _isnan(a)
+    center = (
+        nanmean(a, axis=axis, keepdims=True, where=where) if mean is None else _conv.asarray(mean, _get_aval(a).dtype)
+    )
+    # NaNs (and masked elements) are zeroed before squaring so their derivative is exactly 0, not 0 * NaN
+    skip = nan if where is None else _el.logical_or(nan, _el.logical_not(where))
+    dev = _el.where(skip, _np.zeros((), _get_aval(a).dtype), _el.subtract(a, center))
+    squared = (
+        _el.add(_el.square(_cplx.real(dev)), _el.square(_cplx.imag(dev)))
+        if _cplx.iscomplexobj(dev)
+        else _el.square(dev)
+    )
+    total = _red.sum(squared, axis=axis, keepdims=keepdims, where=where)
+    count = _red.sum(_el.logical_not(nan), axis=axis, keepdims=keepdims, where=where)
+    count = _el.subtract(_conv.asarray(count, _get_aval(total).dtype), ddof)
+    empty = _el.less_equal(count, 0)
+    # double where: a slice without enough elements divides by 1 (no 0/0 in the derivative), then reads NaN
+    ratio = _el.divide(total, _el.where(empty, _np.ones((), _get_aval(count).dtype), count))
+    return _el.where(empty, _np.array(_np.nan, _get_aval(ratio).dtype), ratio)
 
 
-def nanstd(a, axis=None, ddof: int = 0, keepdims: bool = False):
-    """Standard deviation of the non-NaN elements.
+def nanstd(a, axis=None, dtype=None, out=None, ddof: int = 0, keepdims: bool = False, where=None, mean=None):
+    """Standard deviation of the non-NaN elements (the square root of :func:`nanvar`, same keywords).
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nanstd(fnp.array([1.0, fnp.nan, 3.0])))
     1.0
     """
-    return _el.sqrt(nanvar(a, axis=axis, ddof=ddof, keepdims=keepdims))
+    return _el.sqrt(nanvar(a, axis, dtype, out, ddof, keepdims, where, mean))
 
 
 def nan_to_num(x, copy: bool = True, nan=0.0, posinf=None, neginf=None):
@@ -312,13 +367,20 @@ def histogram(a, bins=10, range=None, weights=None, density=None):  # noqa: A002
     return counts, edges
 
 
-def digitize(x, bins, right: bool = False):
+def digitize(x, bins, right: bool = False, *, method: str | None = None):
     """The index of the bin each ``x`` falls in (``bins`` increasing or decreasing).
+
+    ``method`` names jax.numpy's ``searchsorted`` strategy; fungrad's searchsorted compares every
+    ``x`` with every bin whichever is named (same results).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.digitize(fnp.array([0.5, 1.5, 3.0]), fnp.array([0.0, 1.0, 2.0])).tolist()
     [1, 2, 3]
     """
+    if method not in (None, "scan", "scan_unrolled", "sort", "compare_all"):
+        raise ValueError(
+            f"digitize: method must be one of 'scan', 'scan_unrolled', 'sort' or 'compare_all', got {method!r}"
+        )
     x, bins = _conv.asarray(x), _conv.asarray(bins)
     side = "left" if right else "right"
     n = _get_aval(bins).shape[0]
@@ -328,23 +390,24 @@ def digitize(x, bins, right: bool = False):
 
 
 def nanquantile(
-    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False
-):
+    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False, *,
+    weights=None,
+):  # fmt: skip
     """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D) of the non-NaN elements along ``axis``
     (an int, a tuple of ints, or None for all).
 
     Each slice is sorted (NaNs last) and the position ``q (count - 1)`` is taken among its ``count``
     non-NaN values, with ``method`` as in :func:`quantile`; an all-NaN slice gives NaN. The derivative
-    flows to the order statistics used, with the interpolation weights.
+    flows to the order statistics used, with the interpolation weights. ``method="inverted_cdf"``
+    takes ``weights`` (NaNs weigh nothing), as :func:`quantile`.
 
     >>> import fungrad.numpy as fnp
     >>> float(fnp.nanquantile(fnp.array([1.0, fnp.nan, 3.0, 2.0]), 0.5))
     2.0
     """
-    if out is not None or overwrite_input:
-        raise ValueError("nanquantile does not support overwrite_input=True or out != None")
-    if method not in ("linear", "lower", "higher", "midpoint", "nearest"):
-        raise ValueError(f"nanquantile: method {method!r} is not supported")
+    _ss._check_quantile_args("nanquantile", out, overwrite_input, method, weights)
+    if method == "inverted_cdf":
+        return _ss._inverted_cdf(a, q, axis, keepdims, weights, squash_nans=True)
     a = _to_inexact(a)
     if _np.issubdtype(_get_aval(a).dtype, _np.complexfloating):
         raise ValueError("quantile does not support complex input, as the operation is poorly defined.")
@@ -394,8 +457,9 @@ def nanquantile(
 
 
 def nanpercentile(
-    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False
-):
+    a, q, axis=None, out=None, overwrite_input: bool = False, method: str = "linear", keepdims: bool = False, *,
+    weights=None,
+):  # fmt: skip
     """:func:`nanquantile` with ``q`` in percent.
 
     >>> import fungrad.numpy as fnp
@@ -403,7 +467,7 @@ def nanpercentile(
     2.0
     """
     q = _el.divide(_to_inexact(q), 100)
-    return nanquantile(a, q, axis, out, overwrite_input, method, keepdims)
+    return nanquantile(a, q, axis, out, overwrite_input, method, keepdims, weights=weights)
 
 
 def nanmedian(a, axis=None, out=None, overwrite_input: bool = False, keepdims: bool = False):
