@@ -43,8 +43,15 @@ from fungrad.scipy._special_extra import (
     zeta,
 )
 from fungrad.scipy._special_hypergeometric import bessel_jn, hyp1f1, hyp2f1, sph_harm_y
+from fungrad.scipy._special_integrals import dawsn, fresnel, owens_t, sici, spence, wofz
 
 __all__ = [
+    "dawsn",
+    "fresnel",
+    "owens_t",
+    "sici",
+    "spence",
+    "wofz",
     "bessel_jn",
     "hyp1f1",
     "hyp2f1",
