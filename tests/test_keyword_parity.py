@@ -29,12 +29,7 @@ MISSING_ANYWHERE = {
     "out_sharding",
 }
 # ... and by function.
-MISSING = {
-    # The one-argument where(condition, size=, fill_value=) lives in fungrad/numpy/_searching.py (it needs
-    # nonzero, which _elementwise cannot import); fungrad.numpy/__init__.py re-exports it from there.
-    # Remove this entry once ``fnp.where is _searching.where``.
-    "where": {"size", "fill_value"},
-}
+MISSING: dict[str, set[str]] = {}
 # Defaults that differ on purpose.
 DEFAULTS = {
     # jax.numpy's default inplace=True only exists to raise (JAX arrays are immutable); fungrad's False

@@ -44,6 +44,11 @@ class FungradTypeError(FungradError, TypeError):
     """A value of the wrong kind, shape or dtype was given to a transformation or primitive."""
 
 
+class BroadcastError(FungradTypeError, ValueError):
+    """Shapes that cannot be broadcast together: a ``TypeError`` like fungrad's other shape errors, and a
+    ``ValueError`` as ``numpy.broadcast_shapes`` and ``jax.numpy.broadcast_shapes`` raise."""
+
+
 class ConcretizationError(FungradError, TypeError):
     """A traced value was used where a concrete Python value is needed (``bool``, ``int``, ``if``)."""
 

@@ -65,7 +65,6 @@ from fungrad.numpy._elementwise import (
     tan,
     tanh,
     true_divide,
-    where,
 )
 from fungrad.numpy._indexing import getitem, put_along_axis, take, take_along_axis
 from fungrad.numpy._manipulation import (
@@ -116,6 +115,7 @@ from fungrad.numpy._searching import (
     nansum,
     nonzero,
     searchsorted,
+    where,  # with the one-argument form where(condition, size=, fill_value=)
 )
 from fungrad.numpy._shape_helpers import (
     diag,

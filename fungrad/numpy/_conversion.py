@@ -175,7 +175,7 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     for axis in range(ndim):
         sizes = {s[axis - ndim + len(s)] for s in shapes if axis - ndim + len(s) >= 0} - {1}
         if len(sizes) > 1:
-            raise FungradTypeError(
+            raise core.BroadcastError(
                 "shapes " + ", ".join(str(tuple(s)) for s in shapes) + " cannot be broadcast together"
             )
         out.append(sizes.pop() if sizes else 1)
@@ -261,4 +261,17 @@ def result_type(*args):
     >>> str(fnp.result_type(fnp.ones(2, fnp.float32), 2.0)), str(fnp.result_type(fnp.int32(1), fnp.int8(1)))
     ('float32', 'int32')
     """
-    return core.result_type(*(get_aval(a) for a in args))[0]
+    return core.result_type(*(_dtype_or_aval(a) for a in args))[0]
+
+
+_PYTHON_TYPES = {bool: np.bool_, int: np.int64, float: np.float64, complex: np.complex128}
+
+
+def _dtype_or_aval(arg):
+    """The abstract value ``result_type`` promotes: a dtype (``np.float32``, ``"int8"``, ``jnp.bfloat16``)
+    stands for a strongly typed scalar of it, a Python type (``int``, ``float``) for a weak one."""
+    if isinstance(arg, type) and arg in _PYTHON_TYPES:
+        return core.ShapedArray((), jax.dtypes.canonicalize_dtype(_PYTHON_TYPES[arg]), arg is not bool)
+    if isinstance(arg, (np.dtype, str)) or (isinstance(arg, type) and not core.is_array_like(arg)):
+        return core.ShapedArray((), jax.dtypes.canonicalize_dtype(np.dtype(arg)), False)
+    return get_aval(arg)

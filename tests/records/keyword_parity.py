@@ -12,7 +12,6 @@ import jax.numpy as jnp
 import numpy as np
 
 import fungrad.numpy as fnp
-from fungrad.numpy import _searching
 from tests.op_record import OpRecord
 
 RECORDS: list[OpRecord] = []
@@ -99,15 +98,11 @@ rec("linspace-retstep-axis", lambda m, a, b: m.linspace(a, b, 4, retstep=True, a
 rec("linspace-axis-no-endpoint", lambda m, a, b: m.linspace(a, b, 3, endpoint=False, axis=-1), [(2, 1), (3,)])
 rec("array-ndmin", lambda m, x: m.array(x, ndmin=3), [(3,)])
 rec("asarray-dtype-copy", lambda m, x: m.asarray(x, np.float64, copy=True), [(2, 2)])
-RECORDS.append(  # the one-argument where (nonzero): fungrad's is _searching.where until fnp.where re-exports it
-    OpRecord(
-        "numpy.kw.where-size-fill",
-        lambda c: _searching.where(c, size=4, fill_value=-1),
-        lambda c: jnp.where(c, size=4, fill_value=-1),
-        (),
-        make_args=lambda rng: (np.array([[0, 2, 0], [1, 0, 3]]),),
-        grad=False,
-    )
+rec(  # the one-argument where: nonzero with a static size
+    "where-size-fill",
+    lambda m, c: m.where(c, size=4, fill_value=-1),
+    make_args=lambda rng: (np.array([[0, 2, 0], [1, 0, 3]]),),
+    grad=False,
 )
 
 # ---- manipulation ----
