@@ -250,17 +250,14 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     """General tensor contraction, as ``jax.lax.dot_general``.
 
     ``dimension_numbers`` is ``((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))``; the result
-    holds the batch axes, then ``lhs``'s free axes, then ``rhs``'s free axes.
+    holds the batch axes, then ``lhs``'s free axes, then ``rhs``'s free axes. ``precision`` (a
+    ``lax.Precision``, its name, or a pair for lhs and rhs) is XLA's contraction precision.
 
     >>> import fungrad.lax as flax, fungrad.numpy as fnp
-    >>> flax.dot_general(fnp.ones((2, 3)), fnp.ones((3, 4)), (((1,), (0,)), ((), ()))).tolist()[0]
+    >>> flax.dot_general(fnp.ones((2, 3)), fnp.ones((3, 4)), (((1,), (0,)), ((), ())), precision="highest").tolist()[0]
     [3.0, 3.0, 3.0, 3.0]
     """
-    if precision is not None:
-        raise NotImplementedError(
-            f"dot_general: precision={precision!r} is not supported; fungrad contracts at XLA's default precision"
-        )
-    return _dot.dot_general(lhs, rhs, dimension_numbers, preferred_element_type)
+    return _dot.dot_general(lhs, rhs, dimension_numbers, preferred_element_type, precision)
 
 
 def reshape(operand, new_sizes, dimensions=None):

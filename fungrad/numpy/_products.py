@@ -2,10 +2,10 @@
 ``einsum``/``einsum_path`` (a chain of ``dot_general`` steps in the order opt_einsum picks).
 
 Shapes are checked here so a mismatch names the NumPy function and both shapes.
-``preferred_element_type`` is the accumulation and result dtype, as in jax.numpy. ``precision`` is
-accepted everywhere jax.numpy takes it and is not used: fungrad's ``dot_general`` primitive has no
-precision parameter, so contractions lower at XLA's default precision for the backend (on GPUs and
-TPUs that may be below float32 for float32 operands; ``jax.default_matmul_precision`` sets it).
+``preferred_element_type`` is the accumulation and result dtype, and ``precision`` (``"highest"``,
+``lax.Precision.HIGH``, one per operand, ...) the XLA precision of each contraction, as in jax.numpy;
+without it contractions run at the backend's default (on GPUs and TPUs that may be below float32 for
+float32 operands; ``jax.default_matmul_precision`` sets it).
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ def dot(a, b, *, precision=None, preferred_element_type=None):
     >>> fnp.dot(fnp.array([[1.0, 2.0], [3.0, 4.0]]), fnp.array([1.0, 1.0])).tolist()
     [3.0, 7.0]
     """
-    del precision  # see the module docstring
     a, b, pet = _operands(a, b, preferred_element_type)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:
         return multiply(a, b)
     _check_contract("dot", a, b, na - 1, max(nb - 2, 0))
-    return dot_prims.dot_general(a, b, (((na - 1,), (max(nb - 2, 0),)), ((), ())), pet)
+    return dot_prims.dot_general(a, b, (((na - 1,), (max(nb - 2, 0),)), ((), ())), pet, precision)
 
 
 def _operands(a, b, preferred_element_type):
@@ -69,7 +68,6 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
     >>> fnp.matmul(fnp.ones((2, 3)), fnp.ones((3, 4))).shape
     (2, 4)
     """
-    del precision  # see the module docstring
     a, b, pet = _operands(a, b, preferred_element_type)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:
@@ -83,7 +81,7 @@ def matmul(a, b, *, precision=None, preferred_element_type=None):
     b2 = broadcast_to(b2, batch + sb[-2:])
     nbatch = len(batch)
     batch_dims = tuple(range(nbatch))
-    out = dot_prims.dot_general(a2, b2, (((nbatch + 1,), (nbatch,)), (batch_dims, batch_dims)), pet)
+    out = dot_prims.dot_general(a2, b2, (((nbatch + 1,), (nbatch,)), (batch_dims, batch_dims)), pet, precision)
     if na == 1:
         out = squeeze(out, -2)
     if nb == 1:
@@ -122,12 +120,11 @@ def inner(a, b, *, precision=None, preferred_element_type=None):
     >>> float(fnp.inner(fnp.array([1.0, 2.0]), fnp.array([3.0, 4.0])))
     11.0
     """
-    del precision  # see the module docstring
     a, b, pet = _operands(a, b, preferred_element_type)
     na, nb = get_aval(a).ndim, get_aval(b).ndim
     if na == 0 or nb == 0:
         return multiply(a, b)
-    return dot_prims.dot_general(a, b, (((na - 1,), (nb - 1,)), ((), ())), pet)
+    return dot_prims.dot_general(a, b, (((na - 1,), (nb - 1,)), ((), ())), pet, precision)
 
 
 # ---- einsum ----------------------------------------------------------------------------------------------
@@ -216,7 +213,9 @@ def einsum(
         step_ops = [arrays.pop(i) for i in inds]  # opt_einsum lists them in the order `step` names them
         if result_dtype is not None:
             step_ops = [x if get_aval(x).dtype == result_dtype else x.astype(result_dtype) for x in step_ops]
-        arrays.append(_pairwise_einsum(step, *step_ops, optimize=False, preferred_element_type=result_dtype))
+        arrays.append(
+            _pairwise_einsum(step, *step_ops, optimize=False, precision=precision, preferred_element_type=result_dtype)
+        )
     (result,) = arrays
     return result
 

@@ -221,9 +221,8 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
     """Contract ``axes`` of ``a`` with ``axes`` of ``b`` (an int ``n`` means the last ``n`` of ``a``
     with the first ``n`` of ``b``); result axes: ``a``'s free axes, then ``b``'s.
 
-    ``preferred_element_type`` is the accumulation and result dtype; ``precision`` is accepted for
-    jax.numpy compatibility and not used (fungrad's ``dot_general`` primitive has no precision
-    parameter: contractions run at XLA's default precision for the backend).
+    ``preferred_element_type`` is the accumulation and result dtype; ``precision`` the XLA precision of
+    the contraction (as in ``jax.lax.dot_general``).
 
     >>> import fungrad.numpy as fnp
     >>> fnp.tensordot(fnp.ones((2, 3, 4)), fnp.ones((3, 4, 5))).shape
@@ -243,7 +242,7 @@ def tensordot(a, b, axes=2, *, precision=None, preferred_element_type=None):
     sa, sb = get_aval(a).shape, get_aval(b).shape
     if len(axes_a) != len(axes_b) or any(sa[i] != sb[j] for i, j in zip(axes_a, axes_b)):
         raise FungradTypeError(f"tensordot: axes {axes_a} of shape {sa} and {axes_b} of shape {sb} do not match")
-    return dot_prims.dot_general(a, b, ((axes_a, axes_b), ((), ())), _element_type(preferred_element_type))
+    return dot_prims.dot_general(a, b, ((axes_a, axes_b), ((), ())), _element_type(preferred_element_type), precision)
 
 
 def _parse_einsum(subscripts: str, ndims) -> tuple[list[list[str]], list[str]]:
@@ -349,7 +348,7 @@ def einsum(subscripts: str, *operands, optimize="greedy", precision=None, prefer
             (tuple(la.index(c) for c in contract), tuple(lb.index(c) for c in contract)),
             (tuple(la.index(c) for c in batch), tuple(lb.index(c) for c in batch)),
         )
-        out = dot_prims.dot_general(a, b, dims, preferred_element_type)
+        out = dot_prims.dot_general(a, b, dims, preferred_element_type, precision)
         labels = batch + [lab for lab in la if lab not in lb] + [lab for lab in lb if lab not in la]
         prepared.append((out, labels))
     (x, labels) = prepared[0]
