@@ -1,8 +1,11 @@
-"""``fungrad.scipy.signal``: N-dimensional convolution and correlation, mirroring ``jax.scipy.signal``.
+"""``fungrad.scipy.signal``: convolution, correlation and spectral analysis, mirroring ``jax.scipy.signal``.
 
 Direct convolutions lowered to fungrad's ``conv_general_dilated`` primitive (so they are
 differentiable in both inputs, batchable and jittable); ``mode`` is ``"full"``, ``"same"`` or
-``"valid"``. ``method="fft"`` is accepted and computed directly too (same values).
+``"valid"``. ``method="fft"`` is accepted and computed directly too (same values). ``fftconvolve``
+goes through ``fungrad.numpy.fft``; ``detrend`` removes constant or linear trends; ``stft``,
+``istft``, ``welch`` and ``csd`` (in ``_signal_spectral``) are compositions of framing, windows and
+real FFTs, differentiable in the signal, the window and ``fs``.
 
 >>> import fungrad.numpy as fnp, fungrad.scipy.signal as fss
 >>> fss.convolve(fnp.array([1.0, 2.0]), fnp.array([1.0, 1.0])).tolist()

@@ -17,9 +17,8 @@ RECORDS: list[OpRecord] = []
 
 
 def rec(name, call, shapes=(), **kw):
-    RECORDS.append(
-        OpRecord(f"numpy.ufunc.{name}", lambda *a: call(fnp, *a), lambda *a: call(jnp, *a), tuple(shapes), **kw)
-    )
+    prefix = "numpy." if name.startswith("frompyfunc") else "numpy.ufunc."
+    RECORDS.append(OpRecord(f"{prefix}{name}", lambda *a: call(fnp, *a), lambda *a: call(jnp, *a), tuple(shapes), **kw))
 
 
 MASK = np.array([True, False, True])
@@ -45,14 +44,14 @@ rec("subtract.reduce", lambda m, x: m.subtract.reduce(x, axis=1), [(2, 3)])
 rec("subtract.reduce-initial-where", lambda m, x: m.subtract.reduce(x, axis=1, initial=1.0, where=MASK), [(2, 3)])
 rec("logical_and.reduce", lambda m, x: m.logical_and.reduce(x, axis=0), [(3, 2)], domain="bool", grad=False)
 rec("bitwise_or.reduce", lambda m, x: m.bitwise_or.reduce(x, axis=1), [(2, 3)], domain="int", grad=False)
-rec("frompyfunc.reduce", lambda m, x: mul_sin(m).reduce(x, axis=0), [(3, 2)])
+rec("frompyfunc-reduce", lambda m, x: mul_sin(m).reduce(x, axis=0), [(3, 2)])
 
 # accumulate
 rec("add.accumulate", lambda m, x: m.add.accumulate(x, axis=1), [(2, 3)])
 rec("multiply.accumulate", lambda m, x: m.multiply.accumulate(x), [(3, 2)], domain="nonzero")
 rec("maximum.accumulate", lambda m, x: m.maximum.accumulate(x, axis=1), [(2, 4)])
 rec("subtract.accumulate", lambda m, x: m.subtract.accumulate(x, axis=-1), [(2, 3)])
-rec("frompyfunc.accumulate", lambda m, x: mul_sin(m).accumulate(x, axis=1), [(2, 3)])
+rec("frompyfunc-accumulate", lambda m, x: mul_sin(m).accumulate(x, axis=1), [(2, 3)])
 
 # at: repeated indices (direct scatters and the in-order general form)
 rec("add.at", lambda m, a, b: m.add.at(a, IDX, b, inplace=False), [(4,), (4,)])
@@ -63,7 +62,7 @@ rec("multiply.at", lambda m, a, b: m.multiply.at(a, IDX, b, inplace=False), [(4,
 rec("maximum.at", lambda m, a, b: m.maximum.at(a, IDX, b, inplace=False), [(4,), (4,)], fd=False)
 rec("logaddexp.at", lambda m, a, b: m.logaddexp.at(a, IDX, b, inplace=False), [(4,), (4,)])
 rec("negative.at", lambda m, a: m.negative.at(a, IDX, inplace=False), [(4,)])
-rec("frompyfunc.at", lambda m, a, b: mul_sin(m).at(a, IDX, b, inplace=False), [(4,), (4,)])
+rec("frompyfunc-at", lambda m, a, b: mul_sin(m).at(a, IDX, b, inplace=False), [(4,), (4,)])
 # a slice in the index: JAX's ufunc.at cannot take one (it is a jit argument there); fungrad's can
 RECORDS.append(
     OpRecord(
@@ -77,11 +76,11 @@ RECORDS.append(
 # reduceat
 rec("add.reduceat", lambda m, x: m.add.reduceat(x, SEGMENTS), [(5,)])
 rec("maximum.reduceat-axis1", lambda m, x: m.maximum.reduceat(x, SEGMENTS, axis=1), [(2, 5)], fd=False)
-rec("frompyfunc.reduceat", lambda m, x: mul_sin(m).reduceat(x, SEGMENTS), [(5,)])
+rec("frompyfunc-reduceat", lambda m, x: mul_sin(m).reduceat(x, SEGMENTS), [(5,)])
 
 # outer
 rec("subtract.outer", lambda m, a, b: m.subtract.outer(a, b), [(2,), (3,)])
 rec("multiply.outer-2d", lambda m, a, b: m.multiply.outer(a, b), [(2, 2), (3,)])
 rec("logaddexp.outer", lambda m, a, b: m.logaddexp.outer(a, b), [(3,), (2,)])
-rec("frompyfunc.outer", lambda m, a, b: mul_sin(m).outer(a, b), [(2,), (3,)])
-rec("frompyfunc.call", lambda m, a, b: mul_sin(m)(a, b), [(2, 3), (3,)])
+rec("frompyfunc-outer", lambda m, a, b: mul_sin(m).outer(a, b), [(2,), (3,)])
+rec("frompyfunc-call", lambda m, a, b: mul_sin(m)(a, b), [(2, 3), (3,)])
