@@ -465,20 +465,3 @@ logaddexp2 = _binary_ufunc(
     _fm.logaddexp2, -np.inf, reduce=_reduce_by(_logsumexp2, _fm.logaddexp2, -np.inf, takes_dtype=False)
 )
 negative = ufunc(_el.negative, 1, 1, name="negative", call=_el.negative)
-
-PREDEFINED = (
-    "add",
-    "bitwise_and",
-    "bitwise_or",
-    "bitwise_xor",
-    "logaddexp",
-    "logaddexp2",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "maximum",
-    "minimum",
-    "multiply",
-    "negative",
-    "subtract",
-)
