@@ -6,9 +6,35 @@
 """
 
 from jax import tree_util as _tree_util
+from jax.lax import (  # the enums and records users pass as arguments: data, not transformations
+    AccuracyMode,
+    DotAlgorithm,
+    DotAlgorithmPreset,
+    FftType,
+    Precision,
+    RaggedDotDimensionNumbers,
+    RandomAlgorithm,
+    RoundingMethod,
+    Tolerance,
+)
 
 from fungrad._src import lax_linalg as linalg  # fungrad.lax.linalg, like jax.lax.linalg
 from fungrad._src.collectives import all_gather, axis_index, pmax, pmean, ppermute, psum, psum_scatter
+from fungrad._src.lax_conv_extra import (
+    ConvDimensionNumbers,
+    conv_dimension_numbers,
+    conv_general_dilated_local,
+    conv_general_dilated_patches,
+    conv_general_permutations,
+    conv_general_shape_tuple,
+    conv_shape_tuple,
+    conv_transpose_shape_tuple,
+    conv_with_general_padding,
+    fft,
+    padtype_to_pads,
+    reduce_window_shape_tuple,
+    scatter_sub,
+)
 from fungrad._src.lax_extra import (  # noqa: A004 - jax.lax's names
     approx_max_k,
     approx_min_k,
@@ -173,9 +199,19 @@ from fungrad.numpy._conversion import _to_array
 
 # Only jax.lax's names, with jax.lax's positional parameters (tests/test_public_api.py checks both).
 __all__ = [
+    "AccuracyMode",
+    "ConvDimensionNumbers",
+    "DotAlgorithm",
+    "DotAlgorithmPreset",
+    "FftType",
     "GatherDimensionNumbers",
     "GatherScatterMode",
+    "Precision",
+    "RaggedDotDimensionNumbers",
+    "RandomAlgorithm",
+    "RoundingMethod",
     "ScatterDimensionNumbers",
+    "Tolerance",
     "abs",
     "acos",
     "acosh",
@@ -217,8 +253,16 @@ __all__ = [
     "cond",
     "conj",
     "conv",
+    "conv_dimension_numbers",
     "conv_general_dilated",
+    "conv_general_dilated_local",
+    "conv_general_dilated_patches",
+    "conv_general_permutations",
+    "conv_general_shape_tuple",
+    "conv_shape_tuple",
     "conv_transpose",
+    "conv_transpose_shape_tuple",
+    "conv_with_general_padding",
     "convert_element_type",
     "cos",
     "cosh",
@@ -247,6 +291,7 @@ __all__ = [
     "exp2",
     "expand_dims",
     "expm1",
+    "fft",
     "floor",
     "fori_loop",
     "full",
@@ -280,6 +325,7 @@ __all__ = [
     "nextafter",
     "optimization_barrier",
     "pad",
+    "padtype_to_pads",
     "pmax",
     "pmean",
     "polygamma",
@@ -301,6 +347,7 @@ __all__ = [
     "reduce_prod",
     "reduce_sum",
     "reduce_window",
+    "reduce_window_shape_tuple",
     "reduce_xor",
     "rem",
     "reshape",
@@ -313,6 +360,7 @@ __all__ = [
     "scatter_max",
     "scatter_min",
     "scatter_mul",
+    "scatter_sub",
     "select",
     "select_n",
     "shift_left",

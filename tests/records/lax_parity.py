@@ -130,3 +130,18 @@ rec("batch_matmul", lambda x, y: flax.batch_matmul(x, y), lambda x, y: jlax.batc
 _GROUPS = np.array([1, 0, 2], np.int32)
 rec("ragged_dot", lambda x, y: flax.ragged_dot(x, y, _GROUPS), lambda x, y: jlax.ragged_dot(x, y, _GROUPS),
     normal((4, 2), (3, 2, 2)), vmap=False)  # fmt: skip  # JAX's ragged_dot has no batching rule to compare with
+
+# ---- convolutions, fft, scatter_sub --------------------------------------------------------------------------
+rec("conv_general_dilated_patches", lambda x: flax.conv_general_dilated_patches(x, (2, 2), (1, 2), "SAME"),
+    lambda x: jlax.conv_general_dilated_patches(x, (2, 2), (1, 2), "SAME"), normal((1, 2, 3, 4)))  # fmt: skip
+_LOCAL = dict(window_strides=(1,), padding="VALID", filter_shape=(2,), dimension_numbers=("NWC", "WIO", "NWC"))
+rec("conv_general_dilated_local", lambda x, w: flax.conv_general_dilated_local(x, w, **_LOCAL),
+    lambda x, w: jlax.conv_general_dilated_local(x, w, **_LOCAL), normal((1, 4, 2), (3, 4, 2)))  # fmt: skip
+rec("conv_with_general_padding", lambda x, w: flax.conv_with_general_padding(x, w, (2,), [(1, 0)], (1,), (2,)),
+    lambda x, w: jlax.conv_with_general_padding(x, w, (2,), [(1, 0)], (1,), (2,)),
+    normal((1, 2, 5), (3, 2, 2)))  # fmt: skip
+rec("fft", lambda x: flax.fft(x, flax.FftType.FFT, (3,)), lambda x: jlax.fft(x, jlax.FftType.FFT, (3,)),
+    lambda rng: (rng.normal(size=(2, 3)) + 1j * rng.normal(size=(2, 3)),))  # fmt: skip
+_SDN = jlax.ScatterDimensionNumbers((), (0,), (0,))
+rec("scatter_sub", lambda x, u: flax.scatter_sub(x, np.array([[1], [0], [1]]), u, _SDN),
+    lambda x, u: jlax.scatter_sub(x, np.array([[1], [0], [1]]), u, _SDN), normal((3,), (3,)))  # fmt: skip
