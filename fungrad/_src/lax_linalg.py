@@ -573,7 +573,7 @@ def svd(
     rank = min(get_aval(x).shape[-2:])
     lo, hi = _check_subset("svd", subset_by_index, rank)
     subset = (lo, hi) != (0, rank)
-    if subset and full_matrices and compute_uv:
+    if subset and full_matrices:
         raise ValueError("svd: full_matrices and subset_by_index cannot both be set (as in JAX)")
     s, u, vh = _la.svd(x, full_matrices=full_matrices and compute_uv)
     if subset:

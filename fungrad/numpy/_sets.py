@@ -174,6 +174,7 @@ def unique(
     ``ar`` is traced); the padding is ``fill_value`` or, by default, the smallest unique value. The
     derivative of a unique value flows to its first occurrence in ``ar``.
 
+    >>> import fungrad.numpy as fnp
     >>> vals, counts = fnp.unique(fnp.array([3, 1, 3, 2, 1, 3]), return_counts=True)
     >>> vals.tolist(), counts.tolist()
     ([1, 2, 3], [2, 1, 3])
@@ -240,6 +241,7 @@ class UniqueInverseResult(NamedTuple):
 def unique_all(x, /, *, size: int | None = None, fill_value=None) -> UniqueAllResult:
     """Unique values with first indices, inverse indices and counts (array API; NaNs stay distinct).
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.unique_all(fnp.array([2, 1, 2])).counts.tolist()
     [1, 2]
     """
@@ -249,6 +251,7 @@ def unique_all(x, /, *, size: int | None = None, fill_value=None) -> UniqueAllRe
 def unique_counts(x, /, *, size: int | None = None, fill_value=None) -> UniqueCountsResult:
     """Unique values and their counts (array API; NaNs stay distinct).
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.unique_counts(fnp.array([2, 1, 2])).counts.tolist()
     [1, 2]
     """
@@ -258,6 +261,7 @@ def unique_counts(x, /, *, size: int | None = None, fill_value=None) -> UniqueCo
 def unique_inverse(x, /, *, size: int | None = None, fill_value=None) -> UniqueInverseResult:
     """Unique values and the indices that rebuild ``x`` from them (array API; NaNs stay distinct).
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.unique_inverse(fnp.array([2, 1, 2])).inverse_indices.tolist()
     [1, 0, 1]
     """
@@ -267,6 +271,7 @@ def unique_inverse(x, /, *, size: int | None = None, fill_value=None) -> UniqueI
 def unique_values(x, /, *, size: int | None = None, fill_value=None):
     """The sorted unique values (array API; NaNs stay distinct).
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.unique_values(fnp.array([2, 1, 2])).tolist()
     [1, 2]
     """
@@ -282,6 +287,7 @@ def isin(element, test_elements, assume_unique: bool = False, invert: bool = Fal
     ``method``: ``"auto"``/``"compare_all"`` compare every pair, ``"binary_search"``/``"sort"`` search
     the sorted test elements; all give the same answer (NaN is never found).
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.isin(fnp.array([1, 2, 3]), fnp.array([3, 1])).tolist()
     [True, False, True]
     """
@@ -343,6 +349,7 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
     """Sorted values present in both (flattened) inputs; ``return_indices`` adds where each first
     occurs in ``ar1`` and ``ar2``. ``size`` pads the result (indices padded out of bounds).
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.intersect1d(fnp.array([1, 3, 4, 3]), fnp.array([3, 1, 2, 1])).tolist()
     [1, 3]
     """
@@ -376,6 +383,7 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
 def union1d(ar1, ar2, *, size=None, fill_value=None):
     """Sorted unique values present in either (flattened) input.
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.union1d(fnp.array([1, 3]), fnp.array([3, 2])).tolist()
     [1, 2, 3]
     """
@@ -387,6 +395,7 @@ def setdiff1d(ar1, ar2, assume_unique: bool = False, *, size=None, fill_value=No
     """Sorted unique values of ``ar1`` that are not in ``ar2`` (``assume_unique`` keeps ``ar1``'s order).
     With ``size`` the padding is ``fill_value`` (default 0).
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.setdiff1d(fnp.array([4, 1, 3, 1]), fnp.array([3])).tolist()
     [1, 4]
     """
@@ -410,6 +419,7 @@ def setdiff1d(ar1, ar2, assume_unique: bool = False, *, size=None, fill_value=No
 def setxor1d(ar1, ar2, assume_unique: bool = False, *, size=None, fill_value=None):
     """Sorted values present in exactly one of the (flattened) inputs.
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.setxor1d(fnp.array([1, 2, 3]), fnp.array([2, 3, 4])).tolist()
     [1, 4]
     """
@@ -445,6 +455,7 @@ def compress(condition, a, axis: int | None = None, *, size=None, fill_value=0, 
 
     ``size`` fixes the number of slices (padded with ``fill_value``), as needed under ``jit``/``vmap``.
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.compress(fnp.array([True, False, True]), fnp.array([[1, 2, 3], [4, 5, 6]]), axis=1).tolist()
     [[1, 3], [4, 6]]
     """
@@ -485,6 +496,7 @@ def compress(condition, a, axis: int | None = None, *, size=None, fill_value=0, 
 def extract(condition, arr, *, size=None, fill_value=0):
     """The elements of the flattened ``arr`` where the flattened ``condition`` is true.
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.extract(fnp.array([[True, False], [False, True]]), fnp.array([[1, 2], [3, 4]])).tolist()
     [1, 4]
     """
@@ -502,6 +514,7 @@ def place(arr, mask, vals, *, inplace: bool = True):
     """A copy of ``arr`` with the entries where ``mask`` is true set from ``vals`` (repeated as needed).
     fungrad arrays are immutable, so ``inplace=False`` is required, as in JAX.
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.place(fnp.zeros(4), fnp.array([True, False, True, True]), fnp.array([1.0, 2.0]), inplace=False).tolist()
     [1.0, 0.0, 2.0, 1.0]
     """
@@ -527,6 +540,7 @@ def put(a, ind, v, mode: str | None = None, *, inplace: bool = True):
     """A copy of ``a`` with the flat positions ``ind`` set to ``v`` (repeated as needed); ``mode``:
     None drops out-of-bounds indices, ``"clip"`` clamps, ``"wrap"`` wraps. Requires ``inplace=False``.
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.put(fnp.zeros(4), fnp.array([0, 2]), fnp.array([5.0, 6.0]), inplace=False).tolist()
     [5.0, 0.0, 6.0, 0.0]
     """
@@ -558,6 +572,7 @@ def trim_zeros(filt, trim: str = "fb", axis=None):
     """``filt`` without its leading (``"f"``) and/or trailing (``"b"``) all-zero slices along ``axis``
     (every axis by default). The result's shape depends on the data, so ``filt`` must be concrete.
 
+    >>> import fungrad.numpy as fnp
     >>> fnp.trim_zeros(fnp.array([0.0, 1.0, 0.0, 2.0, 0.0])).tolist()
     [1.0, 0.0, 2.0]
     """
