@@ -748,11 +748,16 @@ def raise_leaked(tracer: Tracer, prim: Primitive | None = None):
 # Tracers
 
 
-class Tracer:
+class Tracer(jax.Array):
     """A value being traced by a transformation. Behaves like an array: operators, ``.shape``, ...
 
     Operator methods are installed by ``fungrad.numpy`` (which owns NumPy semantics); core only knows
     the abstract value and how to ask the trace for a concrete value.
+
+    Like JAX's own tracers, a fungrad tracer is an instance of ``jax.Array``, so code that checks for
+    arrays (``isinstance(x, jax.Array)`` in optax, chex or user code) accepts it. JAX's concrete arrays
+    and tracers would then take a fungrad tracer in their operators and fail to read it; fungrad wraps
+    those operators to hand such calls back to the tracer (``jax_compat.defer_operators_to``).
     """
 
     __slots__ = ("_trace",)

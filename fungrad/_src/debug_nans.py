@@ -29,7 +29,11 @@ from fungrad._src.ir import eval_ir
 
 def _bad(x, nans: bool, infs: bool):
     """Which kind of non-finite value ``x`` holds ("NaN", "Inf") or None."""
-    if not isinstance(x, jax.Array) or not jax.numpy.issubdtype(x.dtype, jax.numpy.inexact):
+    if (
+        not isinstance(x, jax.Array)
+        or isinstance(x, core.Tracer)
+        or not jax.numpy.issubdtype(x.dtype, jax.numpy.inexact)
+    ):
         return None
     if nans and bool(jax.numpy.isnan(x).any()):
         return "NaN"

@@ -54,6 +54,7 @@ def convert_element_type(x, new_dtype, weak_type: bool):
 # different class and are untouched.
 
 from jax._src.array import ArrayImpl as _ArrayImpl  # noqa: E402
+from jax._src.core import Tracer as _JaxTracer  # noqa: E402
 
 _jax_getitem = _ArrayImpl.__getitem__
 _jax_at = _ArrayImpl.at
@@ -102,3 +103,44 @@ def defer_indexing_to(is_foreign, getitem, index_update) -> None:
     _At.__doc__ = _jax_at.__doc__
     _ArrayImpl.__getitem__ = __getitem__
     _ArrayImpl.at = property(_At, doc=_jax_at.__doc__)
+
+
+# ---- JAX's operators meet fungrad tracers --------------------------------------------------------------
+# A fungrad tracer is an instance of jax.Array (as JAX's own tracers are), so JAX's operators accept it as
+# an operand, `jax_array * tracer` would run JAX's multiply on it, and that cannot read a fungrad tracer.
+# The binary operators of JAX's concrete array class and of JAX's tracer class are wrapped to return
+# NotImplemented for a fungrad operand, so Python calls the tracer's reflected method, as it did when
+# fungrad tracers were not jax.Arrays (one isinstance per operator call; nothing else changes).
+
+_BINARY_OPERATORS = tuple(
+    f"__{prefix}{name}__"
+    for name in (
+        *("add", "sub", "mul", "truediv", "floordiv", "mod", "divmod", "pow", "matmul"),
+        *("and", "or", "xor", "lshift", "rshift"),
+    )
+    for prefix in ("", "r")
+) + ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
+
+
+def defer_operators_to(foreign_type) -> None:
+    """Make JAX's arrays and tracers return NotImplemented from binary operators when the other operand is
+    a ``foreign_type`` (a fungrad tracer), so Python asks that operand instead; idempotent.
+
+    >>> import fungrad, jax.numpy as jnp
+    >>> weights = jnp.array([1.0, 2.0])
+    >>> fungrad.grad(lambda x: (weights * x).sum())(jnp.ones(2)).tolist()
+    [1.0, 2.0]
+    """
+    for cls in (_ArrayImpl, _JaxTracer):
+        for name in _BINARY_OPERATORS:
+            jax_method = cls.__dict__.get(name)
+            if jax_method is None or getattr(jax_method, "_defers_to", None) is foreign_type:
+                continue
+
+            def method(self, other, _jax_method=jax_method):
+                if isinstance(other, foreign_type):
+                    return NotImplemented
+                return _jax_method(self, other)
+
+            method.__name__, method.__doc__, method._defers_to = name, jax_method.__doc__, foreign_type
+            setattr(cls, name, method)

@@ -378,18 +378,16 @@ pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
 
 class _ArrayType(type):
     def __instancecheck__(cls, value):
-        return isinstance(value, (_jax.Array, _Tracer))
+        return isinstance(value, _jax.Array)
 
     def __subclasscheck__(cls, subclass):
-        return issubclass(subclass, (_jax.Array, _Tracer))
+        return issubclass(subclass, _jax.Array)
 
 
 class ndarray(metaclass=_ArrayType):  # noqa: N801 - NumPy's name
-    """The array type of fungrad.numpy, for ``isinstance`` checks and annotations: concrete
-    ``jax.Array`` values and fungrad's tracers (the values a transformed function sees) are both
-    instances. (``isinstance(tracer, jax.Array)`` is False: jax.Array accepts only JAX's own tracer
-    class, and a fungrad tracer that claimed to be a jax.Array would stop ``jax_array * tracer``
-    from reaching fungrad; see docs/reliability.md.)
+    """The array type of fungrad.numpy, for ``isinstance`` checks and annotations, as ``jax.numpy.ndarray``:
+    concrete ``jax.Array`` values and fungrad's tracers (the values a transformed function sees) are both
+    instances, and both are instances of ``jax.Array`` itself.
 
     >>> import fungrad, fungrad.numpy as fnp, jax.numpy as jnp
     >>> isinstance(jnp.ones(2), fnp.ndarray)

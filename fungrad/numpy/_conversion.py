@@ -207,7 +207,7 @@ def _promote_broadcast(*args):
 
 
 def _is_concrete_scalar(x) -> bool:
-    return isinstance(x, jax.Array) and x.shape == ()
+    return isinstance(x, jax.Array) and not isinstance(x, Tracer) and x.shape == ()
 
 
 def _to_inexact(x):

@@ -182,6 +182,7 @@ def install() -> None:
     Tracer.at = property(_IndexUpdateHelper)
     Tracer.__setitem__ = _setitem
     jax_compat.defer_indexing_to(_holds_tracer, getitem, _IndexUpdateHelper)
+    jax_compat.defer_operators_to(Tracer)
 
 
 def install_late(choose, compress) -> None:
