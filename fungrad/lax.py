@@ -92,6 +92,7 @@ from fungrad._src.lax_extra import (  # noqa: A004 - jax.lax's names
     unstack,
     zeta,
 )
+from fungrad._src.lax_implicit import custom_linear_solve, custom_root
 from fungrad._src.primitives import dot as _dot
 from fungrad._src.primitives import shape as _shape
 from fungrad._src.primitives.conv import conv, conv_general_dilated, conv_transpose
@@ -271,6 +272,8 @@ __all__ = [
     "cummin",
     "cumprod",
     "cumsum",
+    "custom_linear_solve",
+    "custom_root",
     "digamma",
     "div",
     "dot",

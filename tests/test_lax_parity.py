@@ -10,6 +10,7 @@ import pytest
 
 import fungrad
 import fungrad.lax as flax
+import fungrad.numpy
 from fungrad.testing import check_grads
 
 
@@ -131,3 +132,76 @@ def test_optimization_barrier_survives_jit_and_grad():
 def test_ragged_dot_rows_past_the_groups_are_zero():
     out = flax.ragged_dot(np.ones((3, 2)), np.ones((1, 2, 1)), np.array([1], np.int32))
     assert out.tolist() == [[2.0], [0.0], [0.0]]
+
+
+# ---- custom_linear_solve / custom_root: reverse mode vs JAX (first and second order), vmap, jit ----------
+
+
+def _linear_solve(lax, lin, scale=None):
+    def f(s, b):
+        a = _A * s
+        return lax.custom_linear_solve(
+            lambda x: a @ x, b, lambda mv, r: lin.solve(a, r), lambda vm, r: lin.solve(a.T, r)
+        )
+
+    return f
+
+
+_A = np.random.default_rng(0).normal(size=(3, 3)) + 3 * np.eye(3)
+_B = np.array([0.3, -1.2, 0.7])
+
+
+def test_custom_linear_solve_reverse_mode_matches_jax():
+    ours, theirs = _linear_solve(flax, fungrad.numpy.linalg), _linear_solve(jlax, jax.numpy.linalg)
+    loss_f = lambda s, b: (ours(s, b) ** 2).sum()  # noqa: E731
+    loss_j = lambda s, b: (theirs(s, b) ** 2).sum()  # noqa: E731
+    for got, want in zip(fungrad.grad(loss_f, argnums=(0, 1))(1.3, _B), jax.grad(loss_j, argnums=(0, 1))(1.3, _B)):
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    np.testing.assert_allclose(
+        fungrad.grad(fungrad.grad(loss_f))(1.3, _B), jax.grad(jax.grad(loss_j))(1.3, _B), rtol=1e-10
+    )
+    np.testing.assert_allclose(fungrad.jit(fungrad.grad(loss_f))(1.3, _B), jax.grad(loss_j)(1.3, _B), rtol=1e-10)
+    bs = np.stack([_B, 2 * _B])
+    np.testing.assert_allclose(fungrad.vmap(ours, (None, 0))(1.3, bs), jax.vmap(theirs, (None, 0))(1.3, bs), rtol=1e-10)
+
+
+def test_custom_linear_solve_symmetric_and_solver_closures_get_no_derivative():
+    def f(s, lax, lin):
+        a = (_A @ _A.T) * s
+        # solve closes over a too: only matvec's a is differentiated (implicitly), as in JAX
+        return lax.custom_linear_solve(lambda x: a @ x, _B, lambda mv, r: lin.solve(a, r), symmetric=True).sum()
+
+    got = fungrad.grad(lambda s: f(s, flax, fungrad.numpy.linalg))(0.7)
+    np.testing.assert_allclose(got, jax.grad(lambda s: f(s, jlax, jax.numpy.linalg))(0.7), rtol=1e-10)
+
+
+def test_custom_linear_solve_needs_transpose_solve_for_reverse_mode():
+    f = lambda s: flax.custom_linear_solve(lambda x: s * x, 1.0, lambda mv, r: r / mv(1.0))  # noqa: E731
+    assert float(f(2.0)) == 0.5
+    with pytest.raises(TypeError, match="transpose_solve or symmetric=True"):
+        fungrad.grad(f)(2.0)
+
+
+def test_custom_linear_solve_has_aux():
+    x, aux = flax.custom_linear_solve(
+        lambda x: 2.0 * x, 4.0, lambda mv, r: (r / mv(1.0), 7), symmetric=True, has_aux=True
+    )
+    assert float(x) == 2.0 and int(aux) == 7
+
+
+def _root(lax):
+    def f(a):
+        def newton(g, x0):
+            return lax.fori_loop(0, 30, lambda i, x: 0.5 * (x + a / x), x0)
+
+        return lax.custom_root(lambda x: x * x - a, 1.0, newton, lambda g, y: y / g(1.0))
+
+    return f
+
+
+def test_custom_root_reverse_mode_matches_jax_to_second_order():
+    ours, theirs = _root(flax), _root(jlax)
+    np.testing.assert_allclose(fungrad.grad(ours)(2.0), jax.grad(theirs)(2.0), rtol=1e-10)
+    np.testing.assert_allclose(fungrad.grad(fungrad.grad(ours))(2.0), jax.grad(jax.grad(theirs))(2.0), rtol=1e-10)
+    xs = np.array([1.0, 4.0])
+    np.testing.assert_allclose(fungrad.vmap(fungrad.grad(ours))(xs), jax.vmap(jax.grad(theirs))(xs), rtol=1e-10)

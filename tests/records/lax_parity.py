@@ -10,6 +10,7 @@ import jax.scipy.special as jsp
 import numpy as np
 
 import fungrad.lax as flax
+import fungrad.numpy as fnp
 from tests.op_record import OpRecord
 
 RECORDS: list[OpRecord] = []
@@ -145,3 +146,32 @@ rec("fft", lambda x: flax.fft(x, flax.FftType.FFT, (3,)), lambda x: jlax.fft(x, 
 _SDN = jlax.ScatterDimensionNumbers((), (0,), (0,))
 rec("scatter_sub", lambda x, u: flax.scatter_sub(x, np.array([[1], [0], [1]]), u, _SDN),
     lambda x, u: jlax.scatter_sub(x, np.array([[1], [0], [1]]), u, _SDN), normal((3,), (3,)))  # fmt: skip
+
+
+# ---- implicitly differentiated solvers (values here; reverse-mode derivatives vs JAX in test_lax_parity.py,
+# since fungrad has no forward mode through them -- see fungrad/_src/lax_implicit.py)
+def _linear_solve(lax, lin):
+    def f(a, b):
+        a = a + 3.0 * np.eye(3)
+        return lax.custom_linear_solve(
+            lambda x: a @ x, b, lambda mv, r: lin.solve(a, r), lambda vm, r: lin.solve(a.T, r)
+        )
+
+    return f
+
+
+rec("custom_linear_solve", _linear_solve(flax, fnp.linalg), _linear_solve(jlax, jnp.linalg), normal((3, 3), (3,)),
+    grad=False)  # fmt: skip
+
+
+def _sqrt_root(lax):
+    def f(a):
+        def newton(g, x0):
+            return lax.fori_loop(0, 30, lambda i, x: 0.5 * (x + a / x), x0)
+
+        return lax.custom_root(lambda x: x * x - a, a * 0.0 + 1.0, newton, lambda g, y: y / g(y * 0.0 + 1.0))
+
+    return f
+
+
+rec("custom_root", _sqrt_root(flax), _sqrt_root(jlax), lambda rng: (rng.uniform(0.5, 3.0, 3),), grad=False)
