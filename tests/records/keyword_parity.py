@@ -112,9 +112,9 @@ rec("ravel-order-F", lambda m, x: m.ravel(x, order="F"), [(2, 3)])
 rec("concatenate-dtype", lambda m, x, i: m.concatenate([x, i], axis=0, dtype=np.float64), [(2, 3), (1, 3)],
     domain=["real", "int"])  # fmt: skip
 rec("stack-dtype", lambda m, x, y: m.stack([x, y], axis=1, dtype=np.float64), [(3,), (3,)])
-rec("take_along_axis-no-wrap",
+rec("take_along_axis-no-wrap",  # index -1 is out of bounds: NaN fill, which finite differences cannot read
     lambda m, x: m.take_along_axis(x, np.array([[0, -1], [2, 1]]), axis=1, wrap_negative_indices=False),
-    [(2, 3)])  # fmt: skip
+    [(2, 3)], fd=False)  # fmt: skip
 rec(
     "clip-min-max", lambda m, x: m.clip(x, min=-0.5, max=0.5), make_args=lambda rng: (np.array([-1.2, -0.3, 0.2, 0.9]),)
 )
