@@ -36,9 +36,6 @@ from fungrad._src.lax_conv_extra import (
     scatter_sub,
 )
 from fungrad._src.lax_extra import (  # noqa: A004 - jax.lax's names
-    approx_max_k,
-    approx_min_k,
-    batch_matmul,
     bessel_i0e,
     bessel_i1e,
     bitcast_convert_type,
@@ -57,8 +54,6 @@ from fungrad._src.lax_extra import (  # noqa: A004 - jax.lax's names
     collapse,
     complex,
     conj,
-    cumlogsumexp,
-    dot,
     dtype,
     empty,
     full,
@@ -74,13 +69,10 @@ from fungrad._src.lax_extra import (  # noqa: A004 - jax.lax's names
     nextafter,
     optimization_barrier,
     population_count,
-    ragged_dot,
     random_gamma_grad,
     real,
     reciprocal,
-    reduce,
     reduce_precision,
-    reduce_xor,
     select,
     shift_left,
     shift_right_arithmetic,
@@ -93,6 +85,16 @@ from fungrad._src.lax_extra import (  # noqa: A004 - jax.lax's names
     zeta,
 )
 from fungrad._src.lax_implicit import custom_linear_solve, custom_root
+from fungrad._src.lax_reductions import (  # noqa: A004 - jax.lax's names
+    approx_max_k,
+    approx_min_k,
+    batch_matmul,
+    cumlogsumexp,
+    dot,
+    ragged_dot,
+    reduce,
+    reduce_xor,
+)
 from fungrad._src.primitives import dot as _dot
 from fungrad._src.primitives import shape as _shape
 from fungrad._src.primitives.conv import conv, conv_general_dilated, conv_transpose
